@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AnalyticsConfig(AppConfig):
+    """Visitors and the audit trail."""
+
+    name = "apps.analytics"
+    verbose_name = _("Analytics")

@@ -1,0 +1,1 @@
+"""Visitors and the audit trail."""

@@ -1,0 +1,1 @@
+"""Movies and series, people, genres, the ETL pipeline and the data-lake export."""

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from apps.catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,1 @@
+"""Clients of external systems (IMDb, Gemini, TMDB) and the typed records they yield."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ShowtimesConfig(AppConfig):
+    """Cities, theaters and showtimes found on demand."""
+
+    name = "apps.showtimes"
+    verbose_name = _("Showtimes")

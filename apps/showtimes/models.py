@@ -1,0 +1,1 @@
+"""Cities, theaters and showtimes found on demand."""

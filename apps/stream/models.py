@@ -1,0 +1,1 @@
+"""The durable event log and its live SSE and WebSocket edges."""

@@ -1,0 +1,1 @@
+"""View counts, TMDB scores, trend scores and leaderboards."""
