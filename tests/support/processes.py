@@ -1,0 +1,125 @@
+"""Real server processes for tests: started, watched through their output, always stopped."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class WatchedProcess:
+    """A child process whose combined output is collected line by line in the background."""
+
+    def __init__(self, args: Sequence[str], *, env: Mapping[str, str] | None = None, name: str = "") -> None:
+        self.name = name or Path(args[0]).name
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self.process = subprocess.Popen(
+            list(args),
+            cwd=BASE_DIR,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            with self._changed:
+                self.lines.append(line.rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for_line(self, pattern: str, *, timeout: float = 30.0, start: int = 0) -> re.Match:
+        """Block until a line matching `pattern` appears; fail with the output if it never does."""
+        regex = re.compile(pattern)
+        seen = start
+
+        def found() -> re.Match | None:
+            nonlocal seen
+            for line in self.lines[seen:]:
+                match = regex.search(line)
+                if match:
+                    return match
+            seen = len(self.lines)
+            return None
+
+        with self._changed:
+            match = self._changed.wait_for(lambda: found() or self.process.poll() is not None, timeout)
+            match = found()
+        if not match:
+            state = f"exited with {self.process.returncode}" if self.process.poll() is not None else "running"
+            output = "\n".join(self.lines[-40:])
+            raise AssertionError(f"{self.name} ({state}) never printed /{pattern}/. Output:\n{output}")
+        return match
+
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int:
+        """Stop the process group (children too), escalating to SIGKILL; return the exit code."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout)
+            except ProcessLookupError:
+                pass
+        self._reader.join(timeout)
+        return self.process.returncode
+
+
+def test_environment(database: Mapping[str, object], **extra: str) -> dict[str, str]:
+    """Environment for a child server that must share the test database and services."""
+    engine = str(database["ENGINE"])
+    if engine.endswith("sqlite3"):
+        database_url = f"sqlite:///{database['NAME']}"
+    else:
+        user = database.get("USER") or "postgres"
+        if database.get("PASSWORD"):
+            user = f"{user}:{database['PASSWORD']}"
+        host = database.get("HOST") or "127.0.0.1"
+        port = database.get("PORT") or 5432
+        database_url = f"postgres://{user}@{host}:{port}/{database['NAME']}"
+    return {
+        "CINESTREAM_ENV_FILE": "",
+        "DATABASE_URL": database_url,
+        "DEBUG": os.environ.get("DEBUG", "true"),
+        "LOG_LEVEL": "info",
+        "LOG_FORMAT": "console",
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
+
+
+def daphne_start(database: Mapping[str, object], **env: str) -> tuple[WatchedProcess, str]:
+    """Start `daphne cinestream.asgi:application` on a free port; return it and its base URL."""
+    port = free_port()
+    server = WatchedProcess(
+        [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "cinestream.asgi:application"],
+        env=test_environment(database, **env),
+        name=f"daphne:{port}",
+    )
+    server.wait_for_line(r"Listening on TCP address", timeout=60)
+    return server, f"http://127.0.0.1:{port}"
