@@ -30,8 +30,9 @@ os-deps:
 	  elif [ "$$(id -u)" = 0 ] && command -v pacman >/dev/null; then pacman -S --noconfirm --needed gettext; \
 	  else echo "msgfmt not found: install gettext (apt-get install gettext / pacman -S gettext)"; exit 1; fi; }
 
-messages: os-deps | $(BIN)/python
-	$(MANAGE) compilemessages --ignore=.venv -v 0
+# msgfmt directly: compiling needs no settings, so it works before .env exists.
+messages: os-deps
+	@for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 static: $(VENV)/.runtime-installed
 	$(MANAGE) collectstatic --noinput -v 0
