@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, WebSocket through Channels' routers."""
+"""ASGI entry point: streams and WebSockets through Channels' routers, the rest through Django."""
 
 from cinestream.startup import settings_load_or_exit
 
@@ -8,15 +8,23 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.core.asgi import get_asgi_application  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
 # Django must be set up before the routing modules import models.
 django_asgi_app = get_asgi_application()
 
-from cinestream.routing import websocket_urlpatterns  # noqa: E402
+from cinestream import routing  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "http": URLRouter([*routing.http_urlpatterns, re_path(r"", django_asgi_app)]),
+        "websocket": AllowedHostsOriginValidator(
+            URLRouter(
+                [
+                    *routing.public_websocket_urlpatterns,
+                    re_path(r"", AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))),
+                ]
+            )
+        ),
     }
 )

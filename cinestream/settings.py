@@ -225,7 +225,22 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 2 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "cinestream"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE = {
+    "stream-events-prune": {"task": "apps.stream.tasks.events_prune_task", "schedule": timedelta(hours=1)},
+}
+
+# --- Live stream -------------------------------------------------------------
+
+STREAM_RETENTION_DAYS = _int("STREAM_RETENTION_DAYS", default=7, minimum=1)
+STREAM_HEARTBEAT_SECONDS = _float("STREAM_HEARTBEAT_SECONDS", default=15.0)
+STREAM_RETRY_MS = _int("STREAM_RETRY_MS", default=3000, minimum=100)
+# Events queued for one connection before it counts as too slow and is cut off.
+STREAM_BUFFER_EVENTS = _int("STREAM_BUFFER_EVENTS", default=512, minimum=1)
+STREAM_MAX_PER_IP = _int("STREAM_MAX_PER_IP", default=16, minimum=1)
+# How often each process checks the event log for events it was not told about
+# (another process without Redis, a lost Redis message).
+STREAM_POLL_SECONDS = _float("STREAM_POLL_SECONDS", default=2.0 if REDIS_URL else 0.5)
+STREAM_REDIS_CHANNEL = env.str("STREAM_REDIS_CHANNEL", default="cinestream:events")
 
 # --- Internationalization ----------------------------------------------------
 

@@ -98,4 +98,3 @@ def browser(tmp_path: Path) -> Iterator["WebDriver"]:
         yield driver
     finally:
         driver.quit()
-

@@ -22,7 +22,9 @@ def test_healthz_answers_200_naming_each_dependency(client, settings):
 @pytest.mark.embedded
 @pytest.mark.django_db
 def test_healthz_answers_503_naming_a_dead_cache(client):
-    dead_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}}
+    dead_cache = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DEAD_REDIS}
+    }
     with override_settings(CACHES=dead_cache):
         response = client.get("/healthz")
 

@@ -62,7 +62,12 @@ def test_every_marked_string_is_in_the_catalogs(tmp_path):
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "uk", "--no-location", "-v", "0"],
         cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "CINESTREAM_ENV_FILE": "", "DEBUG": "true", "PYTHONPATH": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "CINESTREAM_ENV_FILE": "",
+            "DEBUG": "true",
+            "PYTHONPATH": str(tmp_path),
+        },
         check=True,
         timeout=120,
     )

@@ -35,7 +35,9 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def setting_value(name: str, **env: str) -> str:
-    result = manage("shell", "--no-imports", "-c", f"from django.conf import settings; print(settings.{name})", **env)
+    result = manage(
+        "shell", "--no-imports", "-c", f"from django.conf import settings; print(settings.{name})", **env
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -52,7 +54,11 @@ def setting_value(name: str, **env: str) -> str:
         ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE", "IANA zone"),
         ({"TMDB_BASE_URL": "api.themoviedb.org"}, "TMDB_BASE_URL", "http://"),
         ({"CSRF_TRUSTED_ORIGINS": "cinestream.example"}, "CSRF_TRUSTED_ORIGINS", "https://"),
-        ({"DATABASE_CONN_MAX_AGE": "forever", "DATABASE_URL": "postgres://x@h/db"}, "DATABASE_CONN_MAX_AGE", "whole"),
+        (
+            {"DATABASE_CONN_MAX_AGE": "forever", "DATABASE_URL": "postgres://x@h/db"},
+            "DATABASE_CONN_MAX_AGE",
+            "whole",
+        ),
     ],
 )
 def test_bad_environment_value_stops_startup_with_one_clear_line(env, named, expected):
@@ -97,7 +103,10 @@ def test_google_api_key_wins_over_gemini_api_key_as_in_the_sdk():
 @pytest.mark.embedded
 def test_gemini_model_choice_maps_to_model_ids_from_settings():
     assert setting_value("GEMINI_MODEL_ID") == "gemini-3.5-flash"
-    assert setting_value("GEMINI_MODEL_ID", GEMINI_MODEL="pro", GEMINI_PRO_MODEL_ID="gemini-9-pro") == "gemini-9-pro"
+    assert (
+        setting_value("GEMINI_MODEL_ID", GEMINI_MODEL="pro", GEMINI_PRO_MODEL_ID="gemini-9-pro")
+        == "gemini-9-pro"
+    )
 
 
 @pytest.mark.embedded

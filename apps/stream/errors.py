@@ -1,0 +1,14 @@
+from cinestream.errors import DomainError
+
+
+class UnknownEventType(DomainError):
+    code = "unknown_event_type"
+
+
+class InvalidStreamRequest(DomainError):
+    code = "invalid_stream_request"
+
+
+class TooManyStreams(DomainError):
+    code = "too_many_streams"
+    http_status = 429

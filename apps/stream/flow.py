@@ -1,0 +1,59 @@
+"""Flow control: learn when a client's socket buffer is full, so a slow reader is noticed.
+
+Daphne's ASGI `send` never blocks: whatever is sent piles up in Twisted's write
+buffer. Twisted does tell a registered push producer when that buffer fills and
+drains, so a stream registers its subscriber as the producer of its connection. The
+server's `send` is `partial(Server.handle_reply, protocol)`; other servers (the test
+communicator, uvicorn) get no producer and rely on the queue limit alone.
+"""
+
+from collections.abc import Callable
+from contextlib import suppress
+from functools import partial
+from typing import Any
+
+from apps.stream.hub import Subscriber
+
+
+class _SubscriberProducer:
+    """Twisted IPushProducer that pauses and resumes one subscriber."""
+
+    def __init__(self, subscriber: Subscriber) -> None:
+        self.subscriber = subscriber
+
+    def pauseProducing(self) -> None:
+        self.subscriber.paused = True
+
+    def resumeProducing(self) -> None:
+        self.subscriber.paused = False
+        self.subscriber.wake()
+
+    def stopProducing(self) -> None:
+        self.subscriber.close("connection lost")
+
+
+def _noop() -> None:
+    return None
+
+
+def flow_control_attach(send: Callable[..., Any], subscriber: Subscriber) -> Callable[[], None]:
+    """Register `subscriber` as its connection's producer; return the function that undoes it."""
+    protocol = send.args[0] if isinstance(send, partial) and send.args else None
+    producer = _SubscriberProducer(subscriber)
+    # An HTTP request (SSE) registers through its channel; a WebSocket on its transport.
+    for target in (protocol, getattr(protocol, "transport", None)):
+        register = getattr(target, "registerProducer", None)
+        if register is None:
+            continue
+        try:
+            register(producer, True)
+        except (RuntimeError, ValueError):
+            return _noop  # someone else's producer is registered there
+        return partial(_unregister, target)
+    return _noop
+
+
+def _unregister(target: Any) -> None:
+    # AttributeError: the connection is gone, and its producer with it.
+    with suppress(AttributeError):
+        target.unregisterProducer()

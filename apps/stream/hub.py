@@ -1,0 +1,356 @@
+"""The per-process hub: follows the event log in id order and hands events to local streams.
+
+Each server process has one hub (one Redis subscription, one poller, one heartbeat
+timer) however many browsers it serves. Every event is encoded once per process and
+the same bytes go to every connection whose filter matches it.
+
+Ordering: event ids are gapless and commit in id order (see services), so the hub
+accepts only the id after the last one it dispatched; anything else sends it to the
+event log to catch up. Connections resume from an id by reading the log until they
+reach the hub, then attach to it in one step of the event loop, so nothing is missed
+or repeated.
+"""
+
+import asyncio
+import contextlib
+import json
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import structlog
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connection
+from django.db.utils import InterfaceError, OperationalError
+
+from apps.stream import selectors
+from apps.stream.fanout import fanout_get
+from apps.stream.slots import StreamSlots, stream_slots_create
+
+logger = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedEvent:
+    """An event as it goes on the wire, encoded once per process."""
+
+    id: int
+    type: str
+    genres: frozenset[str]
+    decade: str | None
+    sse: bytes
+    data: str
+
+    @classmethod
+    def from_parts(cls, event_id: int, event_type: str, payload: dict[str, Any]) -> "EncodedEvent":
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        genres = payload.get("genre") if isinstance(payload, dict) else None
+        decade = payload.get("decade_category") if isinstance(payload, dict) else None
+        return cls(
+            id=event_id,
+            type=event_type,
+            genres=frozenset(str(g).casefold() for g in genres) if isinstance(genres, list) else frozenset(),
+            decade=str(decade).casefold() if decade else None,
+            sse=f"id: {event_id}\nevent: {event_type}\ndata: {data}\n\n".encode(),
+            data=data,
+        )
+
+    def websocket_text(self) -> str:
+        return f'{{"id":{self.id},"event":"{self.type}","data":{self.data}}}'
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A frame that is not an event: a heartbeat, a reset, or the reason a stream ends."""
+
+    kind: str
+    sse: bytes
+    message: str = ""
+
+    def websocket_text(self) -> str:
+        return json.dumps({"event": self.kind, "data": {"message": self.message}})
+
+
+HEARTBEAT = Signal("heartbeat", b": heartbeat\n\n")
+
+
+def reset_signal(message: str) -> Signal:
+    data = json.dumps({"message": message})
+    return Signal("reset", f"event: reset\ndata: {data}\n\n".encode(), message)
+
+
+Frame = EncodedEvent | Signal
+
+
+@dataclass(frozen=True, slots=True)
+class StreamFilter:
+    """Which events a connection wants. Genre and decade only match payloads that carry them."""
+
+    genres: frozenset[str] = frozenset()
+    decade: str | None = None
+    types: frozenset[str] = frozenset()
+
+    def matches(self, event: EncodedEvent) -> bool:
+        if self.types and event.type not in self.types:
+            return False
+        if self.genres and not (self.genres & event.genres):
+            return False
+        return not (self.decade and event.decade != self.decade)
+
+
+@dataclass(eq=False, slots=True)
+class Subscriber:
+    """One connection's view of the hub: a bounded queue of frames and a wake-up."""
+
+    filter: StreamFilter
+    limit: int
+    cursor: int = 0
+    frames: deque = field(default_factory=deque)
+    closed_reason: str | None = None
+    # Set while the client's socket buffer is full (see flow.py): frames wait in the queue.
+    paused: bool = False
+    _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def offer(self, event: EncodedEvent) -> None:
+        if event.id <= self.cursor or self.closed_reason:
+            return
+        self.cursor = event.id
+        if self.filter.matches(event):
+            self.push(event)
+
+    def push(self, frame: Frame) -> None:
+        if len(self.frames) >= self.limit:
+            # The client reads slower than events arrive; it can resume from its last id.
+            self.close("too slow")
+            return
+        self.frames.append(frame)
+        self._wakeup.set()
+
+    def close(self, reason: str) -> None:
+        if not self.closed_reason:
+            self.closed_reason = reason
+            self.frames.clear()
+            self._wakeup.set()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def take(self) -> list[Frame]:
+        """Wait until frames can be written and return all that are queued ([] once closed)."""
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            if self.closed_reason:
+                return []
+            if self.frames and not self.paused:
+                frames = list(self.frames)
+                self.frames.clear()
+                return frames
+
+
+def _db_read(read: Callable[..., T]) -> Callable[..., "asyncio.Future[T]"]:
+    """Run a selector in the hub's database thread, reconnecting once if the link broke."""
+
+    def run(**kwargs: Any) -> T:
+        try:
+            return read(**kwargs)
+        except (OperationalError, InterfaceError):
+            connection.close()
+            return read(**kwargs)
+
+    return sync_to_async(run, thread_sensitive=True)
+
+
+_events_after = _db_read(selectors.events_after)
+_event_last_id = _db_read(selectors.event_last_id)
+_event_log_bounds = _db_read(selectors.event_log_bounds)
+
+CATCH_UP_PAGE = 1000
+
+
+class Hub:
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.last_id = 0
+        self.subscribers: set[Subscriber] = set()
+        self.dispatched_count = 0
+        self._ready = asyncio.Event()
+        self._catching_up = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self.slots: StreamSlots = stream_slots_create()
+
+    async def start(self) -> None:
+        self.last_id = await _event_last_id()
+        fanout = fanout_get()
+        self._tasks = [
+            asyncio.ensure_future(fanout.listen(self._on_message, self.catch_up)),
+            asyncio.ensure_future(self._poll()),
+            asyncio.ensure_future(self._heartbeat()),
+        ]
+        self._ready.set()
+
+    async def ready(self) -> None:
+        await self._ready.wait()
+
+    def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self.slots.close()
+        for subscriber in list(self.subscribers):
+            subscriber.close("server shutting down")
+        self.subscribers.clear()
+
+    # --- Following the log ---------------------------------------------------
+
+    def dispatch(self, events: Iterable[EncodedEvent]) -> bool:
+        """Hand events to every subscriber in id order; False at the first gap."""
+        for event in events:
+            if event.id <= self.last_id:
+                continue
+            if event.id != self.last_id + 1:
+                return False
+            self.last_id = event.id
+            self.dispatched_count += 1
+            for subscriber in tuple(self.subscribers):
+                subscriber.offer(event)
+        return True
+
+    async def _on_message(self, raw: bytes) -> None:
+        try:
+            message = json.loads(raw)
+            event = EncodedEvent.from_parts(message["id"], message["type"], message["payload"])
+        except (ValueError, KeyError, TypeError) as exc:
+            logger.warning("stream_message_unreadable", error=str(exc))
+            return
+        if event.id > self.last_id and not self.dispatch([event]):
+            await self.catch_up()
+
+    async def catch_up(self) -> None:
+        """Dispatch every stored event after the last one dispatched."""
+        async with self._catching_up:
+            while True:
+                rows = await _events_after(after_id=self.last_id, limit=CATCH_UP_PAGE)
+                if not rows:
+                    return
+                self.dispatch(EncodedEvent.from_parts(row.id, row.type, row.payload) for row in rows)
+                if len(rows) < CATCH_UP_PAGE:
+                    return
+
+    async def _poll(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=settings.STREAM_POLL_SECONDS)
+            self._wake.clear()
+            try:
+                newest = await _event_last_id()
+                if newest < self.last_id:
+                    self._log_went_back(newest)
+                elif newest > self.last_id:
+                    await self.catch_up()
+            except (OperationalError, InterfaceError) as exc:
+                logger.warning("stream_poll_failed", error=str(exc))
+
+    def _log_went_back(self, newest: int) -> None:
+        # The database was restored or reset: ids will be reused, so every client must reload.
+        logger.warning("stream_log_went_back", hub_last_id=self.last_id, log_last_id=newest)
+        self.last_id = newest
+        for subscriber in tuple(self.subscribers):
+            subscriber.push(reset_signal("The event log was reset; reload to see the current state."))
+            subscriber.cursor = newest
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(settings.STREAM_HEARTBEAT_SECONDS)
+            for subscriber in tuple(self.subscribers):
+                if not subscriber.frames:
+                    subscriber.push(HEARTBEAT)
+
+    # --- Connections ---------------------------------------------------------
+
+    def attach(self, subscriber: Subscriber) -> None:
+        subscriber.cursor = max(subscriber.cursor, self.last_id)
+        self.subscribers.add(subscriber)
+
+    def detach(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+
+    async def frames(self, subscriber: Subscriber, last_event_id: int | None) -> AsyncIterator[list[Frame]]:
+        """Every frame for one connection: stored events after `last_event_id`, then live ones."""
+        await self.ready()
+        try:
+            if last_event_id is not None:
+                async for backlog in self._backlog(subscriber, last_event_id):
+                    yield backlog
+            self.attach(subscriber)
+            while True:
+                frames = await subscriber.take()
+                if not frames:
+                    return
+                yield frames
+        finally:
+            self.detach(subscriber)
+
+    async def _backlog(self, subscriber: Subscriber, last_event_id: int) -> AsyncIterator[list[Frame]]:
+        bounds = await _event_log_bounds()
+        expired = bounds.oldest_id is not None and last_event_id < bounds.oldest_id - 1
+        pruned_all = bounds.oldest_id is None and last_event_id < bounds.last_id
+        if last_event_id > bounds.last_id or expired or pruned_all:
+            yield [
+                reset_signal(
+                    "Events after your last id are no longer stored; reload to see the current state."
+                )
+            ]
+            return
+        subscriber.cursor = last_event_id
+        # No await between this check and attach(): the hub cannot move past us unseen.
+        while subscriber.cursor < self.last_id:
+            rows = await _events_after(after_id=subscriber.cursor, limit=CATCH_UP_PAGE)
+            if not rows:
+                return
+            batch = []
+            for row in rows:
+                event = EncodedEvent.from_parts(row.id, row.type, row.payload)
+                subscriber.cursor = event.id
+                if subscriber.filter.matches(event):
+                    batch.append(event)
+            if batch:
+                yield batch
+
+
+_hub: Hub | None = None
+_hub_lock = threading.Lock()
+
+
+async def hub_get() -> Hub:
+    """This process's hub, started on first use inside the running event loop."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    with _hub_lock:
+        hub = _hub
+        if hub is None or hub.loop is not loop or loop.is_closed():
+            if hub is not None:
+                hub.stop()
+            hub = _hub = Hub(loop)
+            created = True
+        else:
+            created = False
+    if created:
+        await hub.start()
+    await hub.ready()
+    return hub
+
+
+def hub_wake_threadsafe() -> None:
+    """Ask this process's hub (if any) to read the log now; callable from any thread."""
+    hub = _hub
+    if hub is not None and not hub.loop.is_closed():
+        hub.loop.call_soon_threadsafe(hub.wake)

@@ -1,0 +1,76 @@
+"""Publishing to the event log (a transactional outbox) and pruning it."""
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from apps.stream.errors import UnknownEventType
+from apps.stream.fanout import fanout_get
+from apps.stream.models import EVENT_TYPES, Event, EventCounter
+
+logger = structlog.get_logger(__name__)
+
+
+def _ids_reserve(count: int) -> int:
+    """Take `count` consecutive ids and return the last; holds the counter row until commit."""
+    table = connection.ops.quote_name(EventCounter._meta.db_table)
+    for _attempt in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_id = last_id + %s WHERE id = 1 RETURNING last_id", [count]
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        # The counter row is missing (a fresh or flushed database): start after the newest event.
+        newest = Event.objects.aggregate(newest=Max("id"))["newest"] or 0
+        try:
+            with transaction.atomic():
+                EventCounter.objects.create(pk=1, last_id=newest)
+        except IntegrityError:
+            pass  # another publisher created it first
+    raise RuntimeError("the stream event counter could not be read")
+
+
+def publish(event_type: str, payload: Mapping[str, Any]) -> Event:
+    """Store one event in the caller's transaction; announce it once that commits."""
+    return publish_many(event_type, [payload])[0]
+
+
+def publish_many(event_type: str, payloads: Iterable[Mapping[str, Any]]) -> list[Event]:
+    """Store events in the caller's transaction, in order; announce them after commit.
+
+    The ids are taken under the counter's row lock, which is held until the caller's
+    transaction ends: call this late in the transaction, after the data it describes
+    is written, so that other publishers wait as briefly as possible.
+    """
+    if event_type not in EVENT_TYPES:
+        raise UnknownEventType(f"unknown event type {event_type!r}; expected one of {', '.join(EVENT_TYPES)}")
+    payloads = [dict(payload) for payload in payloads]
+    if not payloads:
+        return []
+    with transaction.atomic():
+        last_id = _ids_reserve(len(payloads))
+        first_id = last_id - len(payloads) + 1
+        events = [
+            Event(id=first_id + offset, type=event_type, payload=payload)
+            for offset, payload in enumerate(payloads)
+        ]
+        Event.objects.bulk_create(events)
+        transaction.on_commit(lambda: fanout_get().announce(events))
+    return events
+
+
+def events_prune(*, older_than: timedelta | None = None) -> int:
+    """Delete events older than the retention window; return how many went."""
+    age = older_than if older_than is not None else timedelta(days=settings.STREAM_RETENTION_DAYS)
+    deleted, _by_model = Event.objects.filter(created_at__lt=timezone.now() - age).delete()
+    if deleted:
+        logger.info("stream_events_pruned", deleted=deleted, older_than_days=age.days)
+    return deleted
