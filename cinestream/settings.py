@@ -235,7 +235,7 @@ STREAM_RETENTION_DAYS = _int("STREAM_RETENTION_DAYS", default=7, minimum=1)
 STREAM_HEARTBEAT_SECONDS = _float("STREAM_HEARTBEAT_SECONDS", default=15.0)
 STREAM_RETRY_MS = _int("STREAM_RETRY_MS", default=3000, minimum=100)
 # Events queued for one connection before it counts as too slow and is cut off.
-STREAM_BUFFER_EVENTS = _int("STREAM_BUFFER_EVENTS", default=512, minimum=1)
+STREAM_BUFFER_EVENTS = _int("STREAM_BUFFER_EVENTS", default=2048, minimum=1)
 STREAM_MAX_PER_IP = _int("STREAM_MAX_PER_IP", default=16, minimum=1)
 # How often each process checks the event log for events it was not told about
 # (another process without Redis, a lost Redis message).

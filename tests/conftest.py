@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,12 @@ REQUIRE_SERVICES = os.environ.get("CINESTREAM_REQUIRE_SERVICES") == "1"
 
 # Tests that use these fixtures need PostgreSQL, Redis or Chromium; they are marked so
 # CI's embedded-mode run can leave them out.
-_SERVICE_FIXTURES = {"redis_url": "services", "browser": "browser", "postgres": "services"}
+_SERVICE_FIXTURES = {
+    "redis_url": "services",
+    "private_redis": "services",
+    "postgres": "services",
+    "browser": "browser",
+}
 
 
 def service_missing(reason: str) -> None:
@@ -26,6 +32,12 @@ def service_missing(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (CINESTREAM_REQUIRE_SERVICES=1)")
     pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A SIGTERM (a CI time limit, `timeout`) runs fixture teardown like Ctrl+C does,
+    # so the servers and browsers the tests started are stopped too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

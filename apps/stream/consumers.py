@@ -61,7 +61,7 @@ class MovieStreamConsumer(AsyncWebsocketConsumer):
         self.relay = asyncio.ensure_future(self._relay(self.subscriber, request))
 
     async def _relay(self, subscriber: Subscriber, request: StreamRequest) -> None:
-        detach = flow_control_attach(self.base_send, subscriber)
+        connection = flow_control_attach(self.base_send, subscriber)
         try:
             async for frames in self.hub.frames(subscriber, request.last_event_id):
                 for frame in frames:
@@ -69,8 +69,9 @@ class MovieStreamConsumer(AsyncWebsocketConsumer):
                         await self.send(text_data=frame.websocket_text())
             if subscriber.closed_reason == "too slow":
                 await self._fail("too_slow", "fell behind; reconnect with your last id", CLOSE_TOO_SLOW)
+                connection.abort()
         finally:
-            detach()
+            connection.detach()
 
     async def _fail(self, code: str, message: str, close_code: int) -> None:
         await self.send(text_data=json.dumps({"event": "error", "data": {"code": code, "message": message}}))

@@ -9,6 +9,7 @@ communicator, uvicorn) get no producer and rely on the queue limit alone.
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -32,12 +33,37 @@ class _SubscriberProducer:
         self.subscriber.close("connection lost")
 
 
+@dataclass(frozen=True)
+class ConnectionControl:
+    """What a stream can do to its connection beyond sending: stop being its producer, or drop it."""
+
+    detach: Callable[[], None]
+    abort: Callable[[], None]
+
+
 def _noop() -> None:
     return None
 
 
-def flow_control_attach(send: Callable[..., Any], subscriber: Subscriber) -> Callable[[], None]:
-    """Register `subscriber` as its connection's producer; return the function that undoes it."""
+def _unregister(target: Any) -> None:
+    # AttributeError: the connection is gone, and its producer with it.
+    with suppress(AttributeError):
+        target.unregisterProducer()
+
+
+def _abort(protocol: Any) -> None:
+    # A client that does not read never drains the closing bytes, so a graceful close
+    # would wait forever: drop the TCP connection instead.
+    transport = getattr(getattr(protocol, "channel", None), "transport", None) or getattr(
+        protocol, "transport", None
+    )
+    abort = getattr(transport, "abortConnection", None)
+    if abort is not None:
+        abort()
+
+
+def flow_control_attach(send: Callable[..., Any], subscriber: Subscriber) -> ConnectionControl:
+    """Register `subscriber` as its connection's producer (when the server is Daphne)."""
     protocol = send.args[0] if isinstance(send, partial) and send.args else None
     producer = _SubscriberProducer(subscriber)
     # An HTTP request (SSE) registers through its channel; a WebSocket on its transport.
@@ -48,12 +74,6 @@ def flow_control_attach(send: Callable[..., Any], subscriber: Subscriber) -> Cal
         try:
             register(producer, True)
         except (RuntimeError, ValueError):
-            return _noop  # someone else's producer is registered there
-        return partial(_unregister, target)
-    return _noop
-
-
-def _unregister(target: Any) -> None:
-    # AttributeError: the connection is gone, and its producer with it.
-    with suppress(AttributeError):
-        target.unregisterProducer()
+            break  # someone else's producer is registered there
+        return ConnectionControl(detach=partial(_unregister, target), abort=partial(_abort, protocol))
+    return ConnectionControl(detach=_noop, abort=_noop)

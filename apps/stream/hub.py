@@ -103,6 +103,13 @@ class StreamFilter:
         return not (self.decade and event.decade != self.decade)
 
 
+# What one connection writes at a time (Twisted pauses a producer past 64 KB buffered).
+WRITE_BYTES = 64 * 1024
+# Events the hub dispatches before letting connections write (so a burst does not
+# pile up in every queue at once).
+DISPATCH_SLICE = 16
+
+
 @dataclass(eq=False, slots=True)
 class Subscriber:
     """One connection's view of the hub: a bounded queue of frames and a wake-up."""
@@ -141,16 +148,26 @@ class Subscriber:
         self._wakeup.set()
 
     async def take(self) -> list[Frame]:
-        """Wait until frames can be written and return all that are queued ([] once closed)."""
+        """Wait until frames can be written; return up to about WRITE_BYTES of them ([] once closed).
+
+        Taking a bounded slice, and nothing while paused, keeps the server's own write
+        buffer for this client near its 64 KB high-water mark whatever the backlog.
+        """
         while True:
             await self._wakeup.wait()
-            self._wakeup.clear()
             if self.closed_reason:
                 return []
-            if self.frames and not self.paused:
-                frames = list(self.frames)
-                self.frames.clear()
-                return frames
+            if self.paused or not self.frames:
+                self._wakeup.clear()
+                continue
+            batch, size = [], 0
+            while self.frames and (not batch or size + len(self.frames[0].sse) <= WRITE_BYTES):
+                frame = self.frames.popleft()
+                batch.append(frame)
+                size += len(frame.sse)
+            if not self.frames:
+                self._wakeup.clear()
+            return batch
 
 
 def _db_read(read: Callable[..., T]) -> Callable[..., "asyncio.Future[T]"]:
@@ -170,7 +187,7 @@ _events_after = _db_read(selectors.events_after)
 _event_last_id = _db_read(selectors.event_last_id)
 _event_log_bounds = _db_read(selectors.event_log_bounds)
 
-CATCH_UP_PAGE = 1000
+CATCH_UP_PAGE = 500
 
 
 class Hub:
@@ -208,7 +225,7 @@ class Hub:
 
     # --- Following the log ---------------------------------------------------
 
-    def dispatch(self, events: Iterable[EncodedEvent]) -> bool:
+    async def dispatch(self, events: Iterable[EncodedEvent]) -> bool:
         """Hand events to every subscriber in id order; False at the first gap."""
         for event in events:
             if event.id <= self.last_id:
@@ -219,6 +236,8 @@ class Hub:
             self.dispatched_count += 1
             for subscriber in tuple(self.subscribers):
                 subscriber.offer(event)
+            if self.dispatched_count % DISPATCH_SLICE == 0:
+                await asyncio.sleep(0)
         return True
 
     async def _on_message(self, raw: bytes) -> None:
@@ -228,7 +247,7 @@ class Hub:
         except (ValueError, KeyError, TypeError) as exc:
             logger.warning("stream_message_unreadable", error=str(exc))
             return
-        if event.id > self.last_id and not self.dispatch([event]):
+        if event.id > self.last_id and not await self.dispatch([event]):
             await self.catch_up()
 
     async def catch_up(self) -> None:
@@ -238,7 +257,7 @@ class Hub:
                 rows = await _events_after(after_id=self.last_id, limit=CATCH_UP_PAGE)
                 if not rows:
                     return
-                self.dispatch(EncodedEvent.from_parts(row.id, row.type, row.payload) for row in rows)
+                await self.dispatch(EncodedEvent.from_parts(row.id, row.type, row.payload) for row in rows)
                 if len(rows) < CATCH_UP_PAGE:
                     return
 

@@ -60,7 +60,7 @@ class MemorySlots:
 
 
 class RedisSlots:
-    def __init__(self, url: str, cap: int, prefix: str = "cinestream:stream-slots") -> None:
+    def __init__(self, url: str, cap: int, prefix: str) -> None:
         self.cap = cap
         self.prefix = prefix
         self.client = aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
@@ -116,5 +116,7 @@ class RedisSlots:
 def stream_slots_create() -> StreamSlots:
     """The slot counter for this mode; call inside the event loop that will use it."""
     if settings.REDIS_URL:
-        return RedisSlots(settings.REDIS_URL, settings.STREAM_MAX_PER_IP)
+        return RedisSlots(
+            settings.REDIS_URL, settings.STREAM_MAX_PER_IP, f"{settings.STREAM_REDIS_CHANNEL}:slots"
+        )
     return MemorySlots(settings.STREAM_MAX_PER_IP)

@@ -80,7 +80,7 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
         return
 
     subscriber = Subscriber(filter=request.stream_filter(), limit=settings.STREAM_BUFFER_EVENTS)
-    detach = flow_control_attach(send, subscriber)
+    connection = flow_control_attach(send, subscriber)
     watcher = asyncio.ensure_future(_disconnected(receive, subscriber))
     try:
         await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
@@ -94,11 +94,13 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
         async for frames in hub.frames(subscriber, request.last_event_id):
             body = b"".join(frame.sse for frame in frames)
             await send({"type": "http.response.body", "body": body, "more_body": True})
-        if subscriber.closed_reason not in ("client disconnected", "connection lost"):
-            logger.info("stream_closed", reason=subscriber.closed_reason, ip=ip, cursor=subscriber.cursor)
+        if subscriber.closed_reason == "too slow":
+            logger.info("stream_cut_off", reason=subscriber.closed_reason, ip=ip, cursor=subscriber.cursor)
+            connection.abort()
+        elif subscriber.closed_reason not in ("client disconnected", "connection lost"):
             ending = f": closed: {subscriber.closed_reason}; reconnect with Last-Event-ID\n\n".encode()
             await send({"type": "http.response.body", "body": ending, "more_body": False})
     finally:
         watcher.cancel()
-        detach()
+        connection.detach()
         await hub.slots.release(ip, token)

@@ -123,3 +123,27 @@ def daphne_start(database: Mapping[str, object], **env: str) -> tuple[WatchedPro
     )
     server.wait_for_line(r"Listening on TCP address", timeout=60)
     return server, f"http://127.0.0.1:{port}"
+
+
+def redis_server_start(port: int | None = None) -> tuple[WatchedProcess, int]:
+    """A private, throw-away redis-server (nothing on disk) on a free or given port."""
+    port = port or free_port()
+    server = WatchedProcess(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        name=f"redis:{port}",
+    )
+    server.wait_for_line(r"Ready to accept connections", timeout=20)
+    return server, port
+
+
+def manage_run(database: Mapping[str, object], *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run a manage.py command in its own process, on the test database."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, **test_environment(database, **env)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
