@@ -18,13 +18,18 @@ from cinestream import routing  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": URLRouter([*routing.http_urlpatterns, re_path(r"", django_asgi_app)]),
-        "websocket": AllowedHostsOriginValidator(
-            URLRouter(
-                [
-                    *routing.public_websocket_urlpatterns,
-                    re_path(r"", AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))),
-                ]
-            )
+        "websocket": URLRouter(
+            [
+                # Public and cookie-free: any origin may read it, like the SSE stream.
+                *routing.public_websocket_urlpatterns,
+                # Session-bound sockets check the origin against cross-site hijacking.
+                re_path(
+                    r"",
+                    AllowedHostsOriginValidator(
+                        AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))
+                    ),
+                ),
+            ]
         ),
     }
 )

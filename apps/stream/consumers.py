@@ -17,7 +17,7 @@ from django.conf import settings
 from apps.stream.errors import InvalidStreamRequest
 from apps.stream.flow import flow_control_attach
 from apps.stream.hub import HEARTBEAT, Hub, Subscriber, hub_get
-from apps.stream.schemas import StreamRequest, stream_request_parse
+from apps.stream.schemas import stream_request_parse
 
 CLOSE_INVALID = 4400
 CLOSE_TOO_MANY = 4429
@@ -57,13 +57,14 @@ class MovieStreamConsumer(AsyncWebsocketConsumer):
         except InvalidStreamRequest as exc:
             await self._fail(exc.code, str(exc), CLOSE_INVALID)
             return
+        after_id = request.last_event_id if request.last_event_id is not None else self.hub.last_id
         self.subscriber = Subscriber(filter=request.stream_filter(), limit=settings.STREAM_BUFFER_EVENTS)
-        self.relay = asyncio.ensure_future(self._relay(self.subscriber, request))
+        self.relay = asyncio.ensure_future(self._relay(self.subscriber, after_id))
 
-    async def _relay(self, subscriber: Subscriber, request: StreamRequest) -> None:
+    async def _relay(self, subscriber: Subscriber, after_id: int) -> None:
         connection = flow_control_attach(self.base_send, subscriber)
         try:
-            async for frames in self.hub.frames(subscriber, request.last_event_id):
+            async for frames in self.hub.frames(subscriber, after_id):
                 for frame in frames:
                     if frame is not HEARTBEAT:  # WebSocket pings keep the connection alive
                         await self.send(text_data=frame.websocket_text())

@@ -188,6 +188,7 @@ _event_last_id = _db_read(selectors.event_last_id)
 _event_log_bounds = _db_read(selectors.event_log_bounds)
 
 CATCH_UP_PAGE = 500
+LISTEN_WAIT_SECONDS = 2.0
 
 
 class Hub:
@@ -199,6 +200,7 @@ class Hub:
         self._ready = asyncio.Event()
         self._catching_up = asyncio.Lock()
         self._wake = asyncio.Event()
+        self._listening = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self.slots: StreamSlots = stream_slots_create()
 
@@ -206,11 +208,19 @@ class Hub:
         self.last_id = await _event_last_id()
         fanout = fanout_get()
         self._tasks = [
-            asyncio.ensure_future(fanout.listen(self._on_message, self.catch_up)),
+            asyncio.ensure_future(fanout.listen(self._on_message, self._on_listening)),
             asyncio.ensure_future(self._poll()),
             asyncio.ensure_future(self._heartbeat()),
         ]
+        # Streams start once the fan-out listens (or after a short wait if it cannot
+        # yet: the poller delivers meanwhile).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._listening.wait(), LISTEN_WAIT_SECONDS)
         self._ready.set()
+
+    async def _on_listening(self) -> None:
+        await self.catch_up()
+        self._listening.set()
 
     async def ready(self) -> None:
         await self._ready.wait()
@@ -296,19 +306,25 @@ class Hub:
     # --- Connections ---------------------------------------------------------
 
     def attach(self, subscriber: Subscriber) -> None:
+        # The backlog may have read past the hub; events it sent are skipped by cursor.
         subscriber.cursor = max(subscriber.cursor, self.last_id)
         self.subscribers.add(subscriber)
 
     def detach(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
 
-    async def frames(self, subscriber: Subscriber, last_event_id: int | None) -> AsyncIterator[list[Frame]]:
-        """Every frame for one connection: stored events after `last_event_id`, then live ones."""
-        await self.ready()
+    async def frames(self, subscriber: Subscriber, after_id: int) -> AsyncIterator[list[Frame]]:
+        """Every frame for one connection: stored events after `after_id`, then live ones.
+
+        A new connection passes the hub's `last_id` as it was when the request arrived, so
+        an event published while the response starts is replayed, not lost.
+        """
         try:
-            if last_event_id is not None:
-                async for backlog in self._backlog(subscriber, last_event_id):
+            if after_id != self.last_id:
+                async for backlog in self._backlog(subscriber, after_id):
                     yield backlog
+            else:
+                subscriber.cursor = after_id
             self.attach(subscriber)
             while True:
                 frames = await subscriber.take()

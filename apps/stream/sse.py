@@ -71,6 +71,7 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
         return
 
     hub = await hub_get()
+    after_id = request.last_event_id if request.last_event_id is not None else hub.last_id
     ip = (scope.get("client") or ("unknown",))[0]
     token = uuid.uuid4().hex
     if not await hub.slots.acquire(ip, token):
@@ -91,7 +92,7 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
                 "more_body": True,
             }
         )
-        async for frames in hub.frames(subscriber, request.last_event_id):
+        async for frames in hub.frames(subscriber, after_id):
             body = b"".join(frame.sse for frame in frames)
             await send({"type": "http.response.body", "body": body, "more_body": True})
         if subscriber.closed_reason == "too slow":
