@@ -29,3 +29,8 @@ def event_last_id() -> int:
 def event_log_bounds() -> LogBounds:
     oldest = Event.objects.aggregate(oldest=Min("id"))["oldest"]
     return LogBounds(oldest_id=oldest, last_id=event_last_id())
+
+
+def events_recent(*, event_type: str, limit: int) -> list[Event]:
+    """The newest events of one type, newest first."""
+    return list(Event.objects.filter(type=event_type).order_by("-id")[:limit])

@@ -19,8 +19,8 @@ def start_stream_server(transactional_db: None) -> Iterator[StartServer]:
     """Start Daphne processes on the test database; all are stopped after the test."""
     servers: list[WatchedProcess] = []
 
-    def start(**env: str) -> str:
-        server, url = daphne_start(settings.DATABASES["default"], **{**FAST_STREAM, **env})
+    def start(port: int | None = None, **env: str) -> str:
+        server, url = daphne_start(settings.DATABASES["default"], port, **{**FAST_STREAM, **env})
         servers.append(server)
         start.processes = servers  # type: ignore[attr-defined]
         return url

@@ -113,9 +113,11 @@ def test_environment(database: Mapping[str, object], **extra: str) -> dict[str, 
     }
 
 
-def daphne_start(database: Mapping[str, object], **env: str) -> tuple[WatchedProcess, str]:
-    """Start `daphne cinestream.asgi:application` on a free port; return it and its base URL."""
-    port = free_port()
+def daphne_start(
+    database: Mapping[str, object], port: int | None = None, **env: str
+) -> tuple[WatchedProcess, str]:
+    """Start `daphne cinestream.asgi:application` on a free (or given) port; return it and its URL."""
+    port = port or free_port()
     server = WatchedProcess(
         [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "cinestream.asgi:application"],
         env=test_environment(database, **env),
