@@ -225,6 +225,8 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 2 * 60 * 60}
 CELERY_TASK_DEFAULT_QUEUE = "cinestream"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "stream-events-prune": {"task": "apps.stream.tasks.events_prune_task", "schedule": timedelta(hours=1)},
 }

@@ -9,7 +9,10 @@ from tests.support.browser import text_appears, visible
 
 
 def test_new_title_appears_on_the_home_page_without_reload(stream_server, browser, tmp_path):
-    publish("movie", {"id": "tt0068646", "title": "The Godfather", "year": "1972", "genre": ["Crime"], "rating": 9.2})
+    publish(
+        "movie",
+        {"id": "tt0068646", "title": "The Godfather", "year": "1972", "genre": ["Crime"], "rating": 9.2},
+    )
     browser.get(stream_server + "/")
     assert "The Godfather" in visible(browser, "live-feed-list").text
     text_appears(browser, "live-feed-status", "Наживо")
@@ -17,7 +20,13 @@ def test_new_title_appears_on_the_home_page_without_reload(stream_server, browse
 
     publish(
         "movie",
-        {"id": "tt0111161", "title": "The Shawshank Redemption", "year": "1994", "genre": ["Drama"], "rating": 9.3},
+        {
+            "id": "tt0111161",
+            "title": "The Shawshank Redemption",
+            "year": "1994",
+            "genre": ["Drama"],
+            "rating": 9.3,
+        },
     )
 
     text_appears(browser, "live-feed-list", "The Shawshank Redemption")

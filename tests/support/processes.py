@@ -90,7 +90,7 @@ class WatchedProcess:
         return self.process.returncode
 
 
-def test_environment(database: Mapping[str, object], **extra: str) -> dict[str, str]:
+def server_environment(database: Mapping[str, object], **extra: str) -> dict[str, str]:
     """Environment for a child server that must share the test database and services."""
     engine = str(database["ENGINE"])
     if engine.endswith("sqlite3"):
@@ -120,7 +120,7 @@ def daphne_start(
     port = port or free_port()
     server = WatchedProcess(
         [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "cinestream.asgi:application"],
-        env=test_environment(database, **env),
+        env=server_environment(database, **env),
         name=f"daphne:{port}",
     )
     server.wait_for_line(r"Listening on TCP address", timeout=60)
@@ -143,7 +143,7 @@ def manage_run(database: Mapping[str, object], *args: str, **env: str) -> subpro
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**os.environ, **test_environment(database, **env)},
+        env={**os.environ, **server_environment(database, **env)},
         capture_output=True,
         text=True,
         timeout=120,
