@@ -1,5 +1,7 @@
 """ASGI entry point: streams and WebSockets through Channels' routers, the rest through Django."""
 
+import gc
+
 from cinestream.startup import settings_load_or_exit
 
 settings_load_or_exit()
@@ -33,3 +35,11 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# A stream server keeps thousands of long-lived objects per connection, and with the
+# default thresholds full collections keep re-scanning them: bench/stream.py measured
+# 8.5 s of 21 s of server CPU in the collector at 10,000 streams, with 0.4 s pauses.
+# Freeze what start-up created and collect the old generations far less often.
+gc.collect()
+gc.freeze()
+gc.set_threshold(10_000, 50, 1_000)

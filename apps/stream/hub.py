@@ -121,6 +121,8 @@ class Subscriber:
     closed_reason: str | None = None
     # Set while the client's socket buffer is full (see flow.py): frames wait in the queue.
     paused: bool = False
+    # Whether anything was queued since the last heartbeat round (then none is needed).
+    active: bool = False
     _wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def offer(self, event: EncodedEvent) -> None:
@@ -136,6 +138,7 @@ class Subscriber:
             self.close("too slow")
             return
         self.frames.append(frame)
+        self.active = True
         self._wakeup.set()
 
     def close(self, reason: str) -> None:
@@ -299,9 +302,11 @@ class Hub:
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(settings.STREAM_HEARTBEAT_SECONDS)
+            # Only streams that stayed silent for a whole interval need one.
             for subscriber in tuple(self.subscribers):
-                if not subscriber.frames:
+                if not subscriber.active:
                     subscriber.push(HEARTBEAT)
+                subscriber.active = False
 
     # --- Connections ---------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The comparison point for bench/stream.py: a plain Channels SSE stream."""
