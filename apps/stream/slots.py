@@ -37,26 +37,42 @@ class StreamSlots(Protocol):
     def close(self) -> None: ...
 
 
-class MemorySlots:
-    def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.held: dict[str, set[str]] = defaultdict(set)
+class _HeldSlots:
+    """The slots this process holds, by client IP."""
 
-    async def acquire(self, ip: str, token: str) -> bool:
-        if len(self.held[ip]) >= self.cap:
-            return False
-        self.held[ip].add(token)
-        return True
+    def __init__(self) -> None:
+        self.by_ip: dict[str, set[str]] = defaultdict(set)
 
-    async def release(self, ip: str, token: str) -> None:
-        tokens = self.held.get(ip)
+    def count(self, ip: str) -> int:
+        return len(self.by_ip.get(ip, ()))
+
+    def add(self, ip: str, token: str) -> None:
+        self.by_ip[ip].add(token)
+
+    def discard(self, ip: str, token: str) -> None:
+        tokens = self.by_ip.get(ip)
         if tokens is not None:
             tokens.discard(token)
             if not tokens:
-                del self.held[ip]
+                del self.by_ip[ip]
+
+
+class MemorySlots:
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.held = _HeldSlots()
+
+    async def acquire(self, ip: str, token: str) -> bool:
+        if self.held.count(ip) >= self.cap:
+            return False
+        self.held.add(ip, token)
+        return True
+
+    async def release(self, ip: str, token: str) -> None:
+        self.held.discard(ip, token)
 
     def close(self) -> None:
-        self.held.clear()
+        self.held.by_ip.clear()
 
 
 class RedisSlots:
@@ -65,7 +81,7 @@ class RedisSlots:
         self.prefix = prefix
         self.client = aioredis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self.acquire_script = self.client.register_script(_ACQUIRE)
-        self.held: dict[str, set[str]] = defaultdict(set)
+        self.held = _HeldSlots()
         self._refresher = asyncio.ensure_future(self._refresh())
 
     def _key(self, ip: str) -> str:
@@ -80,15 +96,11 @@ class RedisSlots:
             logger.warning("stream_slots_unavailable", error=str(exc))
             allowed = 1
         if allowed:
-            self.held[ip].add(token)
+            self.held.add(ip, token)
         return bool(allowed)
 
     async def release(self, ip: str, token: str) -> None:
-        tokens = self.held.get(ip)
-        if tokens is not None:
-            tokens.discard(token)
-            if not tokens:
-                del self.held[ip]
+        self.held.discard(ip, token)
         try:
             await self.client.zrem(self._key(ip), token)
         except (redis.RedisError, OSError) as exc:
@@ -97,12 +109,12 @@ class RedisSlots:
     async def _refresh(self) -> None:
         while True:
             await asyncio.sleep(SLOT_TTL_SECONDS / 3)
-            if not self.held:
+            if not self.held.by_ip:
                 continue
             expires_at = time.time() + SLOT_TTL_SECONDS
             try:
                 async with self.client.pipeline(transaction=False) as pipe:
-                    for ip, tokens in self.held.items():
+                    for ip, tokens in self.held.by_ip.items():
                         pipe.zadd(self._key(ip), dict.fromkeys(tokens, expires_at))
                         pipe.expire(self._key(ip), SLOT_TTL_SECONDS)
                     await pipe.execute()

@@ -8,12 +8,9 @@ from django.conf import settings
 from websockets.sync.client import connect
 
 from apps.stream.services import publish
+from tests.factories.stream import movie_payload as movie
 from tests.support.processes import manage_run
 from tests.support.sse import SseClient
-
-
-def movie(n: int) -> dict:
-    return {"id": f"tt{n:07d}", "title": f"Movie {n}", "genre": ["Drama"], "decade_category": "1990s"}
 
 
 def publish_count(client: redis.Redis) -> int:

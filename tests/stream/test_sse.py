@@ -15,19 +15,10 @@ from django.utils import timezone
 
 from apps.stream.models import Event
 from apps.stream.services import publish, publish_many
+from tests.factories.stream import movie_payload as movie
 from tests.support.sse import SseClient
 
 pytestmark = pytest.mark.embedded
-
-
-def movie(n: int, **fields) -> dict:
-    return {
-        "id": f"tt{n:07d}",
-        "title": f"Movie {n}",
-        "genre": ["Drama"],
-        "decade_category": "1990s",
-        **fields,
-    }
 
 
 def test_stream_sends_each_event_with_id_type_and_json_data(stream_server):

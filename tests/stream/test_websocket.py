@@ -8,22 +8,13 @@ from websockets.sync.client import connect
 
 from apps.stream.selectors import event_last_id
 from apps.stream.services import publish, publish_many
+from tests.factories.stream import movie_payload as movie
 
 pytestmark = pytest.mark.embedded
 
 
 def ws_url(server: str, query: str = "") -> str:
     return server.replace("http://", "ws://") + "/ws/movies/" + (f"?{query}" if query else "")
-
-
-def movie(n: int, **fields) -> dict:
-    return {
-        "id": f"tt{n:07d}",
-        "title": f"Movie {n}",
-        "genre": ["Drama"],
-        "decade_category": "1990s",
-        **fields,
-    }
 
 
 def test_subscribe_with_last_id_replays_then_streams_live(stream_server):
