@@ -1,0 +1,1 @@
+"""The catalog ETL: validate → clean → normalize → merge → enrich, one small module a step."""

@@ -1,0 +1,79 @@
+"""Clean: tidy text and keep numbers inside their real-world ranges.
+
+Text loses surrounding and repeated whitespace, is NFC-normalized, and HTML entities
+left in by sources (`&apos;` inside IMDb's JSON-LD) are decoded. A value outside its
+range (a rating of 11, a year 3024, a runtime of 0) moves to `rescued` with the reason.
+"""
+
+import html
+import unicodedata
+from datetime import date
+from typing import Any
+
+from apps.scraping.records import TitleRecord
+
+FIRST_FILM_YEAR = 1870
+RANGES: dict[str, tuple[float, float]] = {
+    "rating": (0, 10),
+    "votes": (0, 10_000_000_000),
+    "runtime_minutes": (1, 60_000),
+}
+
+
+def text_clean(value: str | None) -> str | None:
+    """Decoded, NFC, single-spaced text, or None when nothing is left."""
+    if value is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", html.unescape(value)).split())
+    return text or None
+
+
+def _years() -> tuple[int, int]:
+    return FIRST_FILM_YEAR, date.today().year + 10
+
+
+def record_clean(record: TitleRecord) -> TitleRecord:
+    rescued = dict(record.rescued)
+    changes: dict[str, Any] = {}
+
+    for field in ("primary_title", "original_title", "plot", "certificate", "poster_url", "source_url"):
+        changes[field] = text_clean(getattr(record, field))
+
+    def out_of_range(field: str, value: Any, reason: str) -> None:
+        rescued[field] = {"value": value, "error": reason}
+        changes[field] = None
+
+    for field, (low, high) in RANGES.items():
+        value = getattr(record, field)
+        if value is not None and not low <= value <= high:
+            out_of_range(field, value, f"outside {low}..{high}")
+    first_year, last_year = _years()
+    for field in ("start_year", "end_year"):
+        value = getattr(record, field)
+        if value is not None and not first_year <= value <= last_year:
+            out_of_range(field, value, f"outside {first_year}..{last_year}")
+    start, end = changes.get("start_year", record.start_year), changes.get("end_year", record.end_year)
+    if start is not None and end is not None and end < start:
+        out_of_range("end_year", end, f"before start_year {start}")
+    if record.rating is not None and "rating" not in changes:
+        changes["rating"] = round(record.rating, 1)
+
+    for field in ("keywords", "genres"):
+        values = getattr(record, field)
+        if values is not None:
+            changes[field] = tuple(text for text in map(text_clean, values) if text)
+    for field in ("directors", "writers", "stars"):
+        credits = getattr(record, field)
+        if credits is not None:
+            changes[field] = tuple(
+                credit.model_copy(update={"name": text_clean(credit.name) or ""})
+                for credit in credits
+                if text_clean(credit.name) or credit.imdb_id
+            )
+    if record.akas is not None:
+        changes["akas"] = tuple(
+            aka.model_copy(update={"name": text_clean(aka.name)})
+            for aka in record.akas
+            if text_clean(aka.name)
+        )
+    return record.model_copy(update={**changes, "rescued": rescued})
