@@ -30,7 +30,7 @@ def record_validate(raw: Mapping[str, Any], *, source: str | None = None) -> Tit
         raise RecordRejected(f"imdb_id: expected tt followed by 7 or 8 digits, got {raw.get('imdb_id')!r}")
     values: dict[str, Any] = {"imdb_id": imdb_id, "source": source or str(raw.get("source") or "")}
     if not values["source"]:
-        raise RecordRejected(f"{imdb_id}: no source")
+        raise RecordRejected(f"source: missing for {imdb_id}")
     rescued: dict[str, Any] = dict(raw.get("rescued") or {})
     for key, value in raw.items():
         if key in ("imdb_id", "source", "rescued"):

@@ -1,0 +1,288 @@
+"""Merge: upsert normalized records into stored titles, field by field.
+
+Which value wins when sources disagree (per field, recorded in `Title.field_sources`):
+1. A missing incoming value never replaces a stored one.
+2. A source of higher rank wins: admin > imdb_page > imdb_datasets > lake_import.
+3. Between equal ranks, the fresher record (`scraped_at`) wins.
+4. Ratings and vote counts are measurements: the fresher one wins whatever the source.
+Localized titles accumulate (keyed by region, language and name); genres, keywords and
+each credit role are replaced as a whole when the incoming list wins.
+
+Concurrency: a batch first inserts the titles it lacks (ignoring ones another worker
+inserted meanwhile), then locks all its rows in id order (PostgreSQL; SQLite's write
+lock serializes whole transactions), so two workers writing one title make one row,
+and the later merge sees the earlier one's values.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.search import search_text_build
+from apps.scraping.records import CreditRecord, TitleRecord
+
+SOURCE_RANK = {Source.ADMIN: 4, Source.IMDB_PAGE: 3, Source.IMDB_DATASETS: 2, Source.LAKE_IMPORT: 1}
+MEASUREMENTS = frozenset({"rating", "votes"})
+SCALAR_FIELDS = (
+    "title_type",
+    "primary_title",
+    "original_title",
+    "is_adult",
+    "start_year",
+    "end_year",
+    "release_date",
+    "runtime_minutes",
+    "rating",
+    "votes",
+    "plot",
+    "poster_url",
+    "certificate",
+    "keywords",
+)
+ROLES = {"directors": CreditRole.DIRECTOR, "writers": CreditRole.WRITER, "stars": CreditRole.STAR}
+
+
+@dataclass
+class MergeOutcome:
+    inserted: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> list[int]:
+        return [*self.inserted, *self.updated]
+
+
+def _stored_form(name: str, value: Any) -> Any:
+    if name == "rating" and value is not None:
+        return Decimal(str(value)).quantize(Decimal("0.1"))
+    if name == "keywords":
+        return list(value)
+    return value
+
+
+def _wins(name: str, title: Title, source: str, seen_at: datetime) -> bool:
+    stored = title.field_sources.get(name)
+    if stored is None:
+        return True
+    stored_rank, stored_at = SOURCE_RANK.get(stored[0], 0), datetime.fromisoformat(stored[1])
+    rank = SOURCE_RANK.get(source, 0)
+    if rank != stored_rank:
+        return rank > stored_rank or (name in MEASUREMENTS and seen_at > stored_at)
+    return seen_at >= stored_at
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+class _Batch:
+    """The stored state of one batch of titles and what the records change in it."""
+
+    def __init__(self, titles: dict[str, Title]) -> None:
+        self.titles = titles
+        ids = [title.pk for title in titles.values()]
+        self.genres: dict[int, list[str]] = defaultdict(list)
+        for title_id, name in Title.genres.through.objects.filter(title_id__in=ids).values_list(
+            "title_id", "genre__name"
+        ):
+            self.genres[title_id].append(name)
+        self.credits: dict[tuple[int, str], list[tuple[str, int]]] = defaultdict(list)
+        for title_id, role, person_id, ordering in (
+            Credit.objects.filter(title_id__in=ids)
+            .order_by("ordering")
+            .values_list("title_id", "role", "person__imdb_id", "ordering")
+        ):
+            self.credits[title_id, role].append((person_id, ordering))
+        self.akas: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
+        for title_id, region, language, name in LocalizedTitle.objects.filter(title_id__in=ids).values_list(
+            "title_id", "region", "language", "name"
+        ):
+            self.akas[title_id].add((region, language, name))
+        self.dirty_fields: set[str] = set()
+        self.dirty_titles: set[int] = set()
+        self.new_genres: dict[int, list[str]] = {}
+        self.new_credits: dict[tuple[int, str], tuple[CreditRecord, ...]] = {}
+        self.new_akas: list[LocalizedTitle] = []
+        self.names_changed: set[int] = set()
+
+    def apply(self, record: TitleRecord) -> None:
+        title = self.titles[record.imdb_id]
+        seen_at = record.scraped_at or datetime.now(UTC)
+        provenance = [record.source, seen_at.isoformat()]
+        changed = False
+
+        def take(name: str) -> bool:
+            nonlocal changed
+            if not _wins(name, title, record.source, seen_at):
+                return False
+            title.field_sources[name] = provenance
+            self.dirty_fields.add("field_sources")
+            changed = True
+            return True
+
+        for name in SCALAR_FIELDS:
+            value = getattr(record, name)
+            if _empty(value):
+                continue
+            value = _stored_form(name, value)
+            if getattr(title, name) != value and take(name):
+                setattr(title, name, value)
+                self.dirty_fields.add(name)
+                if name in ("primary_title", "original_title"):
+                    self.names_changed.add(title.pk)
+        if record.genres and sorted(record.genres) != sorted(self.genres[title.pk]) and take("genres"):
+            self.new_genres[title.pk] = list(record.genres)
+            self.genres[title.pk] = list(record.genres)
+        for attribute, role in ROLES.items():
+            credits = getattr(record, attribute)
+            if not credits:
+                continue
+            keyed = [(credit.imdb_id, credit.ordering) for credit in credits if credit.imdb_id]
+            if keyed != self.credits[title.pk, role] and take(attribute):
+                self.new_credits[title.pk, role] = credits
+                self.credits[title.pk, role] = keyed
+        for aka in record.akas or ():
+            key = (aka.region, aka.language, aka.name)
+            if key not in self.akas[title.pk]:
+                self.akas[title.pk].add(key)
+                self.new_akas.append(
+                    LocalizedTitle(
+                        title=title,
+                        name=aka.name,
+                        region=aka.region,
+                        language=aka.language,
+                        is_original=aka.is_original,
+                        ordering=aka.ordering,
+                    )
+                )
+                self.names_changed.add(title.pk)
+                changed = True
+        if record.rescued:
+            merged = {**title.rescued_data, **record.rescued}
+            if merged != title.rescued_data:
+                title.rescued_data = merged
+                self.dirty_fields.add("rescued_data")
+                changed = True
+        if changed:
+            title.source, title.scraped_at = record.source, seen_at
+            if record.source_url:
+                title.source_url = record.source_url
+            self.dirty_fields.update(("source", "scraped_at", "source_url"))
+            self.dirty_titles.add(title.pk)
+
+    def save(self) -> None:
+        titles = [title for title in self.titles.values() if title.pk in self.dirty_titles]
+        for title in titles:
+            if title.pk in self.names_changed:
+                names = [
+                    title.primary_title,
+                    title.original_title,
+                    *(name for *_, name in self.akas[title.pk]),
+                ]
+                title.search_text = search_text_build(names)
+                self.dirty_fields.add("search_text")
+        if titles and self.dirty_fields:
+            Title.objects.bulk_update(titles, [*sorted(self.dirty_fields), "updated_at"], batch_size=500)
+        self._save_genres()
+        self._save_credits()
+        LocalizedTitle.objects.bulk_create(self.new_akas, ignore_conflicts=True, batch_size=1000)
+
+    def _save_genres(self) -> None:
+        if not self.new_genres:
+            return
+        names = {name for genres in self.new_genres.values() for name in genres}
+        Genre.objects.bulk_create([Genre(name=name) for name in sorted(names)], ignore_conflicts=True)
+        genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
+        through = Title.genres.through
+        through.objects.filter(title_id__in=self.new_genres).delete()
+        through.objects.bulk_create(
+            [
+                through(title_id=title_id, genre_id=genre_ids[name])
+                for title_id, genres in self.new_genres.items()
+                for name in genres
+            ],
+            batch_size=1000,
+        )
+
+    def _save_credits(self) -> None:
+        if not self.new_credits:
+            return
+        people = {
+            credit.imdb_id: credit.name
+            for credits in self.new_credits.values()
+            for credit in credits
+            if credit.imdb_id
+        }
+        Person.objects.bulk_create(
+            [Person(imdb_id=imdb_id, name=name) for imdb_id, name in sorted(people.items()) if name],
+            update_conflicts=True,
+            unique_fields=["imdb_id"],
+            update_fields=["name"],
+            batch_size=1000,
+        )
+        Person.objects.bulk_create(
+            [Person(imdb_id=imdb_id, name=imdb_id) for imdb_id, name in sorted(people.items()) if not name],
+            ignore_conflicts=True,
+        )
+        person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
+        for title_id, role in self.new_credits:
+            Credit.objects.filter(title_id=title_id, role=role).delete()
+        Credit.objects.bulk_create(
+            [
+                Credit(
+                    title_id=title_id,
+                    person_id=person_ids[credit.imdb_id],
+                    role=role,
+                    ordering=credit.ordering,
+                    characters=list(credit.characters),
+                )
+                for (title_id, role), credits in self.new_credits.items()
+                for credit in credits
+                if credit.imdb_id
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+
+
+def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
+    """Upsert a batch of normalized records; return which titles were inserted or changed."""
+    outcome = MergeOutcome()
+    if not records:
+        return outcome
+    with transaction.atomic():
+        ids = sorted({record.imdb_id for record in records})
+        existed = set(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", flat=True))
+        first = {record.imdb_id: record for record in reversed(records)}
+        Title.objects.bulk_create(
+            [
+                Title(imdb_id=imdb_id, title_type="", primary_title="", source=first[imdb_id].source)
+                for imdb_id in ids
+                if imdb_id not in existed
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        titles = {
+            title.imdb_id: title
+            for title in Title.objects.select_for_update().filter(imdb_id__in=ids).order_by("imdb_id")
+        }
+        batch = _Batch(titles)
+        for record in records:
+            batch.apply(record)
+        batch.save()
+        for imdb_id, title in titles.items():
+            if title.pk not in batch.dirty_titles:
+                outcome.unchanged += 1
+            elif imdb_id in existed:
+                outcome.updated.append(title.pk)
+            else:
+                outcome.inserted.append(title.pk)
+    return outcome

@@ -1,0 +1,165 @@
+"""The catalog pipeline end to end: stored rows, the merge rule, enrichment and events."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from apps.catalog.models import Credit, Title
+from apps.catalog.services import titles_ingest
+from apps.stream.models import Event
+
+pytestmark = pytest.mark.embedded
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def shawshank(**fields) -> dict:
+    return {
+        "imdb_id": "tt0111161",
+        "title_type": "movie",
+        "primary_title": "The Shawshank Redemption",
+        "start_year": 1994,
+        "rating": 9.3,
+        "votes": 2_900_000,
+        "genres": ["Drama"],
+        "plot": "Two imprisoned men bond over years, finding hope and redemption in prison.",
+        "directors": [{"imdb_id": "nm0001104", "name": "Frank Darabont", "ordering": 0}],
+        "stars": [
+            {"imdb_id": "nm0000209", "name": "Tim Robbins", "ordering": 0},
+            {"imdb_id": "nm0000151", "name": "Morgan Freeman", "ordering": 1},
+        ],
+        "akas": [{"name": "Втеча з Шоушенка", "region": "UA", "language": "uk"}],
+        "scraped_at": NOW.isoformat(),
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+def test_a_new_title_is_stored_enriched_and_announced_once():
+    report = titles_ingest([shawshank()], source="imdb_datasets")
+
+    title = Title.objects.get(imdb_id="tt0111161")
+    assert (report.inserted, report.updated, report.events) == (1, 0, 1)
+    assert title.rating == Decimal("9.3")
+    assert [genre.name for genre in title.genres.all()] == ["Drama"]
+    assert list(title.credits.filter(role="star").values_list("person__name", flat=True)) == [
+        "Tim Robbins",
+        "Morgan Freeman",
+    ]
+    assert "втеча з шоушенка" in title.search_text
+    assert title.decade_category == "1990s"
+    assert "Prison" in title.genre_categories
+    assert title.sentiment_analysis["plot_tone"] == "Hopeful"
+    assert title.director_stats == {"total_movies": 1, "average_rating": 9.3}
+    payload = Event.objects.get().payload
+    assert payload["id"] == "tt0111161"
+    assert payload["director"] == ["Frank Darabont"]
+    assert payload["stars"] == ["Tim Robbins", "Morgan Freeman"]
+    assert payload["year"] == "1994"
+
+
+@pytest.mark.django_db
+def test_an_unchanged_reimport_changes_nothing_and_publishes_nothing():
+    titles_ingest([shawshank()], source="imdb_datasets")
+    before = Title.objects.values().get()
+
+    report = titles_ingest([shawshank()], source="imdb_datasets")
+
+    assert (report.inserted, report.updated, report.unchanged, report.events) == (0, 0, 1, 0)
+    assert Event.objects.count() == 1
+    after = Title.objects.values().get()
+    assert {k: v for k, v in after.items() if k != "updated_at"} == {
+        k: v for k, v in before.items() if k != "updated_at"
+    }
+
+
+@pytest.mark.django_db
+def test_a_page_outranks_the_datasets_but_a_fresher_rating_always_wins():
+    titles_ingest([shawshank(plot=None)], source="imdb_datasets")
+    titles_ingest(
+        [shawshank(primary_title="Shawshank (page)", plot="A banker is jailed.", rating=9.2)],
+        source="imdb_page",
+    )
+    later = (NOW + timedelta(days=1)).isoformat()
+
+    titles_ingest(
+        [shawshank(primary_title="The Shawshank Redemption", rating=9.4, scraped_at=later)],
+        source="imdb_datasets",
+    )
+
+    title = Title.objects.get()
+    assert title.primary_title == "Shawshank (page)"  # the page's title outranks the datasets'
+    assert title.plot == "A banker is jailed."  # a missing value never erases one
+    assert title.rating == Decimal("9.4")  # a measurement: the fresher one wins
+    assert title.field_sources["rating"][0] == "imdb_datasets"
+
+
+@pytest.mark.django_db
+def test_unknown_fields_and_bad_values_are_rescued_and_bad_records_reported():
+    report = titles_ingest(
+        [shawshank(box_office="$58M", rating=11), {"imdb_id": "tt12", "primary_title": "Broken"}],
+        source="imdb_datasets",
+    )
+
+    title = Title.objects.get()
+    assert title.rescued_data["box_office"] == "$58M"
+    assert title.rescued_data["rating"]["value"] == 11
+    assert title.rating is None
+    assert report.rejected == {"imdb_id": 1}
+    assert report.read == 2
+
+
+@pytest.mark.django_db
+def test_a_title_with_twelve_directors_keeps_them_all_in_order():
+    directors = [{"imdb_id": f"nm{n:07d}", "name": f"Director {n}", "ordering": n} for n in range(12)]
+
+    titles_ingest([shawshank(directors=directors)], source="imdb_datasets")
+
+    names = list(
+        Credit.objects.filter(role="director").order_by("ordering").values_list("person__name", flat=True)
+    )
+    assert names == [f"Director {n}" for n in range(12)]
+
+
+@pytest.mark.django_db
+def test_a_new_title_by_the_same_director_updates_stats_and_recommendations():
+    titles_ingest([shawshank()], source="imdb_datasets")
+    green_mile = shawshank(
+        imdb_id="tt0120689", primary_title="The Green Mile", start_year=1999, rating=8.6, akas=[], stars=[]
+    )
+
+    report = titles_ingest([green_mile], source="imdb_datasets")
+
+    shawshank_row = Title.objects.get(imdb_id="tt0111161")
+    assert shawshank_row.director_stats == {"total_movies": 2, "average_rating": 9.0}
+    assert shawshank_row.recommendations == ["tt0120689"]
+    assert Title.objects.get(imdb_id="tt0120689").recommendations == ["tt0111161"]
+    assert report.events == 2  # the new title, and the old one whose stats changed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_upserting_the_same_title_at_once_make_one_row(postgres):
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker(rating: float) -> None:
+        try:
+            barrier.wait(10)
+            titles_ingest([shawshank(rating=rating)], source="imdb_datasets")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(rating,)) for rating in (9.1, 9.2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    assert Title.objects.filter(imdb_id="tt0111161").count() == 1
+    assert Credit.objects.filter(role="star").count() == 2
