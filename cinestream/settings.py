@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     "stream-events-prune": {"task": "apps.stream.tasks.events_prune_task", "schedule": timedelta(hours=1)},
+    # IMDb refreshes its datasets daily; only titles that changed produce events.
+    "catalog-imdb-datasets-refresh": {
+        "task": "apps.catalog.tasks.imdb_datasets_refresh_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 # --- Live stream -------------------------------------------------------------
@@ -296,6 +302,8 @@ X_FRAME_OPTIONS = "DENY"
 
 IMDB_BASE_URL = _url("IMDB_BASE_URL", default="https://www.imdb.com")
 IMDB_DATASETS_URL = _url("IMDB_DATASETS_URL", default="https://datasets.imdbws.com")
+IMDB_DATASETS_TYPES = _list("IMDB_DATASETS_TYPES", default=["movie", "tvSeries", "tvMiniSeries"])
+IMDB_DATASETS_MIN_VOTES = _int("IMDB_DATASETS_MIN_VOTES", default=1000)
 
 # GOOGLE_API_KEY wins over GEMINI_API_KEY, as it does in the google-genai SDK itself.
 GEMINI_API_KEY = env.str("GOOGLE_API_KEY", default="") or env.str("GEMINI_API_KEY", default="")

@@ -1,20 +1,22 @@
 """Catalog writes: every source's records go through one pipeline."""
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 from django.db import transaction
 
-from apps.catalog.models import Title
+from apps.catalog.models import Person, Title
 from apps.catalog.pipeline.clean import record_clean
 from apps.catalog.pipeline.enrich import movie_payload, titles_enrich
 from apps.catalog.pipeline.errors import RecordRejected
 from apps.catalog.pipeline.merge import titles_merge
 from apps.catalog.pipeline.normalize import record_normalize
 from apps.catalog.pipeline.validate import record_validate
+from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
+from apps.scraping.imdb_datasets import DatasetFiles, ReadStats, name_rows, title_records
 from apps.scraping.records import TitleRecord
 from apps.stream.services import publish_many
 
@@ -85,3 +87,42 @@ def titles_ingest(
         if prepared:
             report.add(titles_ingest_batch(prepared))
     return report
+
+
+def people_upsert(rows: Iterable[tuple[str, str, int | None, int | None]], *, batch_size: int = 5000) -> int:
+    """Store people from name.basics (id, name, birth, death), updating known ones; return how many."""
+    count = 0
+    for batch in _batches(rows, batch_size):
+        Person.objects.bulk_create(
+            [
+                Person(imdb_id=imdb_id, name=name, birth_year=birth, death_year=death)
+                for imdb_id, name, birth, death in batch
+            ],
+            update_conflicts=True,
+            unique_fields=["imdb_id"],
+            update_fields=["name", "birth_year", "death_year"],
+        )
+        count += len(batch)
+    return count
+
+
+@dataclass
+class DatasetsImport:
+    people: int
+    titles: IngestReport
+    malformed: list[str]
+
+
+def imdb_datasets_import(
+    files: DatasetFiles,
+    *,
+    types: frozenset[str] | None,
+    min_votes: int,
+    progress: Callable[[Iterable[Any], str], Iterable[Any]] = lambda items, _label: items,
+) -> DatasetsImport:
+    """Import IMDb's datasets: names first (so credits carry them), then every wanted title."""
+    stats = ReadStats()
+    people = people_upsert(progress(name_rows(files, stats), "names"))
+    records = progress(title_records(files, types=types, min_votes=min_votes, stats=stats), "titles")
+    report = titles_ingest(records, source=DATASETS_SOURCE)
+    return DatasetsImport(people=people, titles=report, malformed=stats.malformed)

@@ -1,0 +1,106 @@
+"""`manage.py import_imdb_datasets` against a stand-in dataset host speaking plain HTTP."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.catalog.models import Title
+from apps.catalog.search import search_fold
+from apps.stream.models import Event
+from tests.standins.datasets import RATINGS, datasets_serve, datasets_write_sample
+
+pytestmark = pytest.mark.embedded
+
+
+@pytest.fixture
+def datasets_host(tmp_path):
+    datasets_write_sample(tmp_path)
+    yield from datasets_serve(tmp_path)
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("import_imdb_datasets", *args, stdout=out, verbosity=0)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_import_from_the_dataset_host_stores_every_wanted_title(datasets_host):
+    summary = run("--url", datasets_host, "--types", "movie,tvSeries", "--min-votes", "1000")
+
+    assert set(Title.objects.values_list("imdb_id", flat=True)) == {
+        "tt0079944", "tt0090555", "tt0111161", "tt0120689", "tt0401711", "tt0903747",
+    }  # fmt: skip
+    shawshank = Title.objects.get(imdb_id="tt0111161")
+    assert shawshank.rating == Decimal("9.3")
+    assert shawshank.runtime_minutes == 142
+    assert list(shawshank.credits.filter(role="director").values_list("person__name", flat=True)) == [
+        "Frank Darabont"
+    ]
+    assert list(shawshank.credits.filter(role="star").values_list("person__name", flat=True)) == [
+        "Tim Robbins",
+        "Morgan Freeman",
+    ]
+    assert Title.objects.get(imdb_id="tt0090555").primary_title == '"Crocodile" Dundee'  # a quote is data
+    assert Title.objects.get(imdb_id="tt0401711").credits.filter(role="director").count() == 12
+    assert Title.objects.get(imdb_id="tt0401711").runtime_minutes is None  # \N is null
+    series = Title.objects.get(imdb_id="tt0903747")
+    assert (series.title_type, series.start_year, series.end_year) == ("tvSeries", 2008, 2013)
+    assert Title.objects.filter(search_text__contains=search_fold("СТАЛКЕР")).get().imdb_id == "tt0079944"
+    assert "inserted 6" in summary
+    assert "malformed lines 1" in summary
+    assert "title.basics line 8: 5 fields, expected 9" in summary
+    assert Event.objects.filter(type="movie").count() == 6
+
+
+@pytest.mark.django_db
+def test_reimporting_unchanged_files_publishes_nothing(datasets_host):
+    run("--url", datasets_host, "--types", "movie")
+    events = Event.objects.count()
+
+    summary = run("--url", datasets_host, "--types", "movie")
+
+    assert "inserted 0, updated 0, unchanged 5" in summary
+    assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_a_daily_refresh_updates_only_what_changed(tmp_path, datasets_host):
+    run("--url", datasets_host, "--types", "movie")
+    last_event = Event.objects.order_by("-id").first().id
+    changed = [
+        [tconst, "9.4", "3000000"] if tconst == "tt0111161" else [tconst, r, v] for tconst, r, v in RATINGS
+    ]
+    datasets_write_sample(tmp_path, title_ratings=changed)
+
+    summary = run("--url", datasets_host, "--types", "movie")
+
+    assert "updated 1, unchanged 4" in summary
+    assert Title.objects.get(imdb_id="tt0111161").rating == Decimal("9.4")
+    assert list(Event.objects.filter(id__gt=last_event).values_list("payload__id", flat=True)) == [
+        "tt0111161"
+    ]
+
+
+@pytest.mark.django_db
+def test_a_file_out_of_order_stops_the_import_with_a_clear_error(tmp_path, datasets_host):
+    datasets_write_sample(tmp_path, title_ratings=list(reversed(RATINGS)))
+
+    with pytest.raises(CommandError, match=r"title\.ratings is not sorted by tconst"):
+        run("--url", datasets_host)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--types", "movie,film"], "--types: unknown title type film"),
+        (["--min-votes", "-1"], "--min-votes: expected a number >= 0"),
+        (["--url", "http://127.0.0.1:9/"], r"name\.basics\.tsv\.gz: .*Connection refused"),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_arguments_and_an_unreachable_host_are_clear_errors(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
