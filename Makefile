@@ -39,6 +39,7 @@ static: $(VENV)/.runtime-installed
 
 migrate: $(VENV)/.runtime-installed .env
 	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) catalog_sample_load
 
 run: $(VENV)/.runtime-installed .env migrate messages static
 	@echo "CineStream on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
