@@ -7,6 +7,7 @@ ImproperlyConfigured naming the variable; the entry points (manage.py, asgi.py,
 celery.py) turn that into one line on stderr.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -178,8 +179,9 @@ if IS_SQLITE:
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # A file, not memory, so that the test server thread and subprocesses share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+    # A file, not memory, so that test servers in subprocesses share it; one per test run
+    # (process), so that two runs at once do not break each other's database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".pytest-db-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = _int("DATABASE_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -323,6 +325,20 @@ TMDB_TIMEOUT_SECONDS = _float("TMDB_TIMEOUT_SECONDS", default=10.0)
 
 CHROMEDRIVER_PATH = env.str("CHROMEDRIVER_PATH", default="/usr/bin/chromedriver")
 CHROME_BINARY = env.str("CHROME_BINARY", default="/usr/bin/chromium")
+
+# S3 or any S3-compatible store (MinIO, Ceph, Cloudflare R2…) for the catalog's data lake
+# (export_catalog / import_catalog with s3://bucket/prefix). Empty values leave boto3 to its
+# own defaults: AWS's endpoints, ~/.aws, an instance role.
+AWS_ENDPOINT_URL = _url("AWS_ENDPOINT_URL", default=None)
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="")
+AWS_DEFAULT_REGION = env.str("AWS_DEFAULT_REGION", default="")
+# Path-style (http://host/bucket/key) is what S3-compatible servers accept everywhere.
+AWS_S3_ADDRESSING_STYLE = _choice(
+    "AWS_S3_ADDRESSING_STYLE",
+    default="path" if AWS_ENDPOINT_URL else "auto",
+    choices=("auto", "path", "virtual"),
+)
 
 # --- Logging -----------------------------------------------------------------
 

@@ -1,1 +1,134 @@
-"""Admin for the catalog app."""
+"""The catalog in the admin: titles with their credits and localized names, people, genres."""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from apps.catalog.models import Credit, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.search import search_fold, search_text_build
+
+
+class CreditInline(admin.TabularInline):
+    model = Credit
+    extra = 0
+    fields = ("role", "ordering", "person", "characters")
+    autocomplete_fields = ("person",)
+
+
+class LocalizedTitleInline(admin.TabularInline):
+    model = LocalizedTitle
+    extra = 0
+    fields = ("name", "region", "language", "is_original", "ordering")
+
+
+@admin.register(Title)
+class TitleAdmin(admin.ModelAdmin):
+    list_display = ("imdb_id", "primary_title", "title_type", "start_year", "rating", "votes", "source")
+    list_filter = ("title_type", "genres", "decade_category", "source")
+    # The search itself is get_search_results; this only turns the search box on.
+    search_fields = ("imdb_id",)
+    search_help_text = _("Any name of the title, in any language, or its IMDb id (tt0111161).")
+    # Counting every title for "N total" is a full scan on a big catalog.
+    show_full_result_count = False
+    filter_horizontal = ("genres",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = (CreditInline, LocalizedTitleInline)
+    readonly_fields = (
+        "source",
+        "source_url",
+        "scraped_at",
+        "field_sources",
+        "rescued_data",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "imdb_id",
+                    "title_type",
+                    "primary_title",
+                    "original_title",
+                    "is_adult",
+                    ("start_year", "end_year"),
+                    "release_date",
+                    "runtime_minutes",
+                    ("rating", "votes"),
+                    "certificate",
+                    "genres",
+                    "plot",
+                    "poster_url",
+                    "keywords",
+                )
+            },
+        ),
+        (
+            _("Enrichment"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "decade_category",
+                    "genre_categories",
+                    "director_stats",
+                    "sentiment_analysis",
+                    "recommendations",
+                ),
+            },
+        ),
+        (
+            _("Provenance"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "source",
+                    "source_url",
+                    "scraped_at",
+                    "field_sources",
+                    "rescued_data",
+                    "created_at",
+                    "updated_at",
+                ),
+            },
+        ),
+    )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Title], search_term: str
+    ) -> tuple[QuerySet[Title], bool]:
+        """Titles known by the term in any script and case (see apps/catalog/search.py), or by id."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(search_text__contains=search_fold(term)) | Q(imdb_id=term)), False
+
+    def save_model(self, request: HttpRequest, obj: Title, form: ModelForm, change: bool) -> None:
+        # The latest change to the title is the admin's.
+        obj.source = Source.ADMIN
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # The names may have changed in the form or the localized-title inline.
+        title = form.instance
+        names = [title.primary_title, title.original_title]
+        names += title.localized_titles.values_list("name", flat=True)
+        title.search_text = search_text_build(names)
+        Title.objects.filter(pk=title.pk).update(search_text=title.search_text)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("imdb_id", "name", "birth_year", "death_year")
+    search_fields = ("=imdb_id", "name")
+    show_full_result_count = False
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)

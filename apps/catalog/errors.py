@@ -1,0 +1,6 @@
+from cinestream.errors import DomainError
+
+
+class TitleNotFound(DomainError):
+    code = "title_not_found"
+    http_status = 404
