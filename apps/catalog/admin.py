@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from apps.catalog.models import Credit, Genre, LocalizedTitle, Person, Source, Title
-from apps.catalog.search import search_fold, search_text_build
+from apps.catalog.search import search_fold
+from apps.catalog.services import title_admin_saved
 
 
 class CreditInline(admin.TabularInline):
@@ -107,18 +108,13 @@ class TitleAdmin(admin.ModelAdmin):
         return queryset.filter(Q(search_text__contains=search_fold(term)) | Q(imdb_id=term)), False
 
     def save_model(self, request: HttpRequest, obj: Title, form: ModelForm, change: bool) -> None:
-        # The latest change to the title is the admin's.
         obj.source = Source.ADMIN
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: list, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        # The names may have changed in the form or the localized-title inline.
-        title = form.instance
-        names = [title.primary_title, title.original_title]
-        names += title.localized_titles.values_list("name", flat=True)
-        title.search_text = search_text_build(names)
-        Title.objects.filter(pk=title.pk).update(search_text=title.search_text)
+        changed = [*form.changed_data, *(["credits"] if any(f.has_changed() for f in formsets) else [])]
+        title_admin_saved(title=form.instance, changed_fields=changed)
 
 
 @admin.register(Person)

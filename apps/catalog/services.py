@@ -7,14 +7,16 @@ from itertools import islice
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from apps.catalog.models import Person, Title
+from apps.catalog.models import Person, Source, Title
 from apps.catalog.pipeline.clean import record_clean
 from apps.catalog.pipeline.enrich import movie_payload, titles_enrich
 from apps.catalog.pipeline.errors import RecordRejected
 from apps.catalog.pipeline.merge import titles_merge
 from apps.catalog.pipeline.normalize import record_normalize
 from apps.catalog.pipeline.validate import record_validate
+from apps.catalog.search import search_text_build
 from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
 from apps.scraping.imdb_datasets import DatasetFiles, ReadStats, name_rows, title_records
 from apps.scraping.records import TitleRecord
@@ -126,3 +128,24 @@ def imdb_datasets_import(
     records = progress(title_records(files, types=types, min_votes=min_votes, stats=stats), "titles")
     report = titles_ingest(records, source=DATASETS_SOURCE)
     return DatasetsImport(people=people, titles=report, malformed=stats.malformed)
+
+
+def title_admin_saved(*, title: Title, changed_fields: Iterable[str]) -> None:
+    """Record an admin edit: its fields now outrank every source, and browsers hear of it.
+
+    Called after the admin saved the title and its inlines, in the same transaction.
+    """
+    now = timezone.now()
+    provenance = [Source.ADMIN, now.isoformat()]
+    title.field_sources = {**title.field_sources, **dict.fromkeys(changed_fields, provenance)}
+    names = [
+        title.primary_title,
+        title.original_title,
+        *title.localized_titles.values_list("name", flat=True),
+    ]
+    title.search_text = search_text_build(names)
+    title.source, title.scraped_at = Source.ADMIN, now
+    title.save(update_fields=["field_sources", "search_text", "source", "scraped_at", "updated_at"])
+    titles_enrich([title.pk])
+    fresh = Title.objects.prefetch_related("genres", "credits__person").get(pk=title.pk)
+    publish_many("movie", [movie_payload(fresh)])

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from apps.catalog.models import Credit, Title
-from apps.catalog.services import titles_ingest
+from apps.catalog.services import title_admin_saved, titles_ingest
 from apps.stream.models import Event
 
 pytestmark = pytest.mark.embedded
@@ -163,3 +163,19 @@ def test_two_workers_upserting_the_same_title_at_once_make_one_row(postgres):
     assert errors == []
     assert Title.objects.filter(imdb_id="tt0111161").count() == 1
     assert Credit.objects.filter(role="star").count() == 2
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_is_not_overwritten_by_the_next_import():
+    titles_ingest([shawshank()], source="imdb_datasets")
+    title = Title.objects.get()
+    title.primary_title = "The Shawshank Redemption (restored)"
+    title.save()
+    title_admin_saved(title=title, changed_fields=["primary_title"])
+
+    later = (NOW + timedelta(days=2)).isoformat()
+    titles_ingest([shawshank(scraped_at=later, votes=3_100_000)], source="imdb_page")
+
+    title.refresh_from_db()
+    assert title.primary_title == "The Shawshank Redemption (restored)"
+    assert title.votes == 3_100_000

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from apps.catalog import views
 from apps.catalog.models import Title
+from apps.stream.models import Event
 from tests.factories.catalog import TitleFactory
 
 pytestmark = [pytest.mark.embedded, pytest.mark.django_db]
@@ -338,3 +339,7 @@ def test_admin_title_page_and_saving_it_keep_search_text_current(admin_client, s
     assert "rita hayworth" in shawshank.search_text
     assert "втеча з шоушенка" in shawshank.search_text
     assert shawshank.source == "admin"
+    # The edit outranks every source from now on, and browsers hear of it.
+    assert shawshank.field_sources["primary_title"][0] == "admin"
+    event = Event.objects.order_by("-id").first()
+    assert event.payload["title"] == "Rita Hayworth and Shawshank Redemption"
