@@ -15,7 +15,7 @@ from apps.scraping.records import TitleRecord
 FIRST_FILM_YEAR = 1870
 RANGES: dict[str, tuple[float, float]] = {
     "rating": (0, 10),
-    "votes": (0, 10_000_000_000),
+    "votes": (0, 2_147_483_647),  # the column is a 32-bit integer on PostgreSQL
     "runtime_minutes": (1, 60_000),
 }
 
