@@ -155,7 +155,7 @@ def import_ours(
     else:
         command = (
             [PYTHON, WORKER, "manage"]
-            + (["--profile", str(profile)] if profile else [])
+            + (["--profile", str(profile), "--no-steps"] if profile else [])
             + ["--", *manage_args]
         )
 
@@ -472,8 +472,9 @@ def main() -> int:
     except (BenchError, OSError) as exc:
         log(f"bench failed: {exc}")
         report["error"] = str(exc)
-    except KeyboardInterrupt:
-        log("interrupted; cleaning up")
+    except KeyboardInterrupt as exc:
+        log(f"interrupted ({exc or 'SIGINT'}); cleaning up, then printing what was measured")
+        report["error"] = f"interrupted ({exc or 'SIGINT'}) before the end; partial results"
         interrupted_run = True
     except Exception as exc:  # psycopg, subprocess: report, still clean up
         log(f"bench failed: {type(exc).__name__}: {exc}")
@@ -489,13 +490,13 @@ def main() -> int:
             log(f"files and logs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    if interrupted_run:
-        return 130
     report["pass"] = bool(report.get("targets")) and all(t["pass"] for t in report["targets"].values())
     report["machine"]["loadavg_1m_at_end"] = machine_load()
     report["seconds"] = round(time.monotonic() - STARTED, 1)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print(summary(report))
+    if interrupted_run:
+        return 130
     return 1 if "error" in report else 0
 
 

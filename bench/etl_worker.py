@@ -286,7 +286,83 @@ def cmd_ingest(args: argparse.Namespace) -> dict:
     return result
 
 
-COPY_VARIANTS = ("logged", "unlogged", "staging_upsert")
+COPY_VARIANTS = ("logged", "unlogged", "staging_upsert", "all_rows")
+# "all_rows": every row the pipeline stores for a record (title, genres, credits, akas,
+# people; not events), in plain logged tables without indexes: the database floor of the
+# record's fan-out.
+ALL_ROWS_TABLES = {
+    "bench_all_title": [n for n, _t in COPY_COLUMNS if n != "genres"],
+    "bench_all_title_genre": ["imdb_id", "genre"],
+    "bench_all_person": ["imdb_id", "name"],
+    "bench_all_credit": ["title_imdb_id", "person_imdb_id", "role", "ordering", "characters"],
+    "bench_all_aka": ["imdb_id", "name", "region", "language", "is_original", "ordering"],
+}
+ALL_ROWS_DDL = {
+    "bench_all_title": ", ".join(f"{n} {t}" for n, t in COPY_COLUMNS if n != "genres"),
+    "bench_all_title_genre": "imdb_id varchar(12), genre varchar(64)",
+    "bench_all_person": "imdb_id varchar(12), name varchar(300)",
+    "bench_all_credit": "title_imdb_id varchar(12), person_imdb_id varchar(12), role varchar(16), "
+    "ordering smallint, characters jsonb",
+    "bench_all_aka": "imdb_id varchar(12), name varchar(500), region varchar(4), language varchar(8), "
+    "is_original boolean, ordering smallint",
+}
+
+
+def _all_rows(records: int, seed: int, people_ratio: float) -> dict[str, list[tuple]]:
+    rows: dict[str, list[tuple]] = {table: [] for table in ALL_ROWS_TABLES}
+    people: dict[str, str] = {}
+    for record in raw_records(records, seed, people_ratio):
+        imdb_id = record["imdb_id"]
+        rows["bench_all_title"].append(copy_row(record)[:-1])
+        rows["bench_all_title_genre"].extend((imdb_id, genre) for genre in record["genres"])
+        for role, key in (("director", "directors"), ("writer", "writers"), ("star", "stars")):
+            for credit in record[key]:
+                people[credit["imdb_id"]] = credit["name"]
+                rows["bench_all_credit"].append(
+                    (
+                        imdb_id,
+                        credit["imdb_id"],
+                        role,
+                        credit["ordering"],
+                        json.dumps(credit.get("characters", [])),
+                    )
+                )
+        rows["bench_all_aka"].extend(
+            (imdb_id, aka["name"], aka["region"], aka["language"], aka["is_original"], aka["ordering"])
+            for aka in record["akas"]
+        )
+    rows["bench_all_person"] = sorted(people.items())
+    return rows
+
+
+def copy_all_rows(connection, records: int, seed: int, people_ratio: float) -> dict:
+    rows = _all_rows(records, seed, people_ratio)
+    for table, ddl in ALL_ROWS_DDL.items():
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+        connection.execute(f"CREATE TABLE {table} ({ddl})")
+    connection.commit()
+    connection.execute("CHECKPOINT")
+    connection.commit()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for table, columns in ALL_ROWS_TABLES.items():
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows[table]:
+                    copy.write_row(row)
+    connection.commit()
+    seconds = time.perf_counter() - started
+    for table in ALL_ROWS_TABLES:
+        connection.execute(f"DROP TABLE {table}")
+    connection.commit()
+    total = sum(len(table_rows) for table_rows in rows.values())
+    return {
+        "rows": total,
+        "rows_by_table": {table: len(table_rows) for table, table_rows in rows.items()},
+        "rows_per_record": round(total / records, 2),
+        "seconds": round(seconds, 4),
+        "rows_per_s": round(total / seconds, 1),
+        "records_per_s": round(records / seconds, 1),
+    }
 
 
 def cmd_copy(args: argparse.Namespace) -> dict:
@@ -299,6 +375,9 @@ def cmd_copy(args: argparse.Namespace) -> dict:
     results = {}
     with psycopg.connect(url) as connection:
         for variant in args.variant or ["logged"]:
+            if variant == "all_rows":
+                results[variant] = copy_all_rows(connection, args.records, args.seed, args.people_ratio)
+                continue
             connection.execute("DROP TABLE IF EXISTS bench_copy")
             if variant == "staging_upsert":
                 connection.execute(
@@ -367,7 +446,8 @@ def cmd_manage(args: argparse.Namespace) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinestream.settings")
     django.setup()
     steps = Steps()
-    steps.install()
+    if not args.no_steps:
+        steps.install()
     from django.core.management import execute_from_command_line
 
     real_stdout = sys.stdout
@@ -392,12 +472,9 @@ def cmd_manage(args: argparse.Namespace) -> dict:
     wall = time.perf_counter() - started
     if profile:
         profile.dump_stats(args.profile)
-    result = {
-        "exit": code,
-        "wall_s": round(wall, 3),
-        "steps": steps.report(wall),
-        "vm_hwm_kb": status_kb("VmHWM"),
-    }
+    result = {"exit": code, "wall_s": round(wall, 3), "vm_hwm_kb": status_kb("VmHWM")}
+    if not args.no_steps:
+        result["steps"] = steps.report(wall)
     if code:
         print(json.dumps(result))
         sys.exit(code)
@@ -423,6 +500,7 @@ def main() -> None:
     copy.add_argument("--variant", action="append", choices=COPY_VARIANTS)
     manage = sub.add_parser("manage")
     manage.add_argument("--profile", help="write cProfile stats of the command here")
+    manage.add_argument("--no-steps", action="store_true", help="no step timers")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.command == "manage" and args.rest and args.rest[0] == "--":
