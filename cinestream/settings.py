@@ -237,6 +237,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.catalog.tasks.imdb_datasets_refresh_task",
         "schedule": crontab(hour=5, minute=30),
     },
+    # After the datasets refresh: the top chart, then the pages of the titles the site shows
+    # most. No view counts exist yet, so "most shown" is the catalog's most voted titles
+    # (apps.scraping.services.titles_most_shown) until the trends app counts views.
+    "scraping-imdb-daily-refresh": {
+        "task": "apps.scraping.tasks.scrape_daily_refresh_task",
+        "schedule": crontab(hour=6, minute=15),
+    },
 }
 
 # --- Live stream -------------------------------------------------------------
@@ -325,6 +332,29 @@ TMDB_TIMEOUT_SECONDS = _float("TMDB_TIMEOUT_SECONDS", default=10.0)
 
 CHROMEDRIVER_PATH = env.str("CHROMEDRIVER_PATH", default="/usr/bin/chromedriver")
 CHROME_BINARY = env.str("CHROME_BINARY", default="/usr/bin/chromium")
+
+# IMDb page scraper (apps/scraping/imdb_client.py). Polite by default: few browsers, a pause
+# between page loads, retries spaced out, and a circuit breaker that stops everything when
+# IMDb's WAF keeps blocking.
+SCRAPER_BROWSERS = _int("SCRAPER_BROWSERS", default=2, minimum=1)
+SCRAPER_DELAY_SECONDS = _float("SCRAPER_DELAY_SECONDS", default=2.0)
+SCRAPER_PAGE_LOAD_TIMEOUT_SECONDS = _int("SCRAPER_PAGE_LOAD_TIMEOUT_SECONDS", default=30, minimum=1)
+# How long a page's content (data-testid hooks) or a WAF challenge may take to appear.
+SCRAPER_WAIT_SECONDS = _int("SCRAPER_WAIT_SECONDS", default=15, minimum=1)
+SCRAPER_ATTEMPTS = _int("SCRAPER_ATTEMPTS", default=3, minimum=1)
+SCRAPER_BACKOFF_SECONDS = _float("SCRAPER_BACKOFF_SECONDS", default=5.0)
+SCRAPER_BACKOFF_MAX_SECONDS = _float("SCRAPER_BACKOFF_MAX_SECONDS", default=120.0)
+SCRAPER_BREAKER_BLOCKS = _int("SCRAPER_BREAKER_BLOCKS", default=5, minimum=1)
+SCRAPER_BREAKER_PAUSE_SECONDS = _int("SCRAPER_BREAKER_PAUSE_SECONDS", default=30 * 60, minimum=1)
+# The daily beat refresh: the top chart and this many of the titles the site shows most.
+SCRAPER_DAILY_TITLES = _int("SCRAPER_DAILY_TITLES", default=100)
+SCRAPER_DAILY_LANGUAGES = _list("SCRAPER_DAILY_LANGUAGES", default=["en", "uk", "ru"])
+for _language in SCRAPER_DAILY_LANGUAGES:
+    if _language not in ("uk", "en", "ru"):
+        raise ImproperlyConfigured(f"SCRAPER_DAILY_LANGUAGES: expected uk, en or ru, got {_language!r}")
+for _name in ("SCRAPER_DELAY_SECONDS", "SCRAPER_BACKOFF_SECONDS", "SCRAPER_BACKOFF_MAX_SECONDS"):
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name}: expected a number >= 0, got {globals()[_name]}")
 
 # S3 or any S3-compatible store (MinIO, Ceph, Cloudflare R2…) for the catalog's data lake
 # (export_catalog / import_catalog with s3://bucket/prefix). Empty values leave boto3 to its
