@@ -27,7 +27,7 @@ What it serves (every page in IMDb's 2025 markup, `sc-*` class names new on ever
 Run it by hand: python -m tests.standins.imdb_site [--port 8765] [--no-challenge] [--consent banner]
 """
 
-from tests.standins.imdb_site.server import SeenRequest, ImdbSite, imdb_site_serve
+from tests.standins.imdb_site.server import ImdbSite, SeenRequest, imdb_site_serve
 from tests.standins.imdb_site.titles import (
     CAPTCHA_ID,
     FORBIDDEN_ID,

@@ -12,7 +12,9 @@ parser.add_argument("--consent", choices=("banner", "iframe"), default=None)
 parser.add_argument("--padding-kb", type=int, default=0)
 arguments = parser.parse_args()
 
-site = ImdbSite(challenge=not arguments.no_challenge, consent=arguments.consent, padding_kb=arguments.padding_kb)
+site = ImdbSite(
+    challenge=not arguments.no_challenge, consent=arguments.consent, padding_kb=arguments.padding_kb
+)
 site.start(port=arguments.port)
 print(f"IMDb stand-in on {site.base_url} (Ctrl+C stops it)")  # noqa: T201
 try:

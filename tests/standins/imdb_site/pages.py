@@ -77,11 +77,48 @@ LABELS = {
     },
 }
 MONTHS = {
-    "en": (
-        "January February March April May June July August September October November December"
-    ).split(),
-    "uk": "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня".split(),
-    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(),
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "uk": [
+        "січня",
+        "лютого",
+        "березня",
+        "квітня",
+        "травня",
+        "червня",
+        "липня",
+        "серпня",
+        "вересня",
+        "жовтня",
+        "листопада",
+        "грудня",
+    ],
+    "ru": [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ],
 }
 COUNTRY_CODES = {
     "United States": "US",
@@ -141,7 +178,10 @@ def rating_text(rating: float, language: str) -> str:
 def votes_compact(votes: int, language: str) -> str:
     """2753539 -> "2.8M" (en), "2,8 млн" (uk, ru); 368726 -> "369K", "369 тис."."""
     if votes >= 1_000_000:
-        number, unit = f"{votes / 1_000_000:.1f}".rstrip("0").rstrip("."), {"en": "M", "uk": " млн", "ru": " млн"}
+        number, unit = (
+            f"{votes / 1_000_000:.1f}".rstrip("0").rstrip("."),
+            {"en": "M", "uk": " млн", "ru": " млн"},
+        )
     elif votes >= 1_000:
         number, unit = str(round(votes / 1_000)), {"en": "K", "uk": " тис.", "ru": " тыс."}
     else:
@@ -186,7 +226,10 @@ def _script_json(value: Any) -> str:
 
 def _credit_groups(title: StandinTitle) -> list[tuple[str, tuple[Person, ...]]]:
     groups = [
-        ("creator" if title.is_series else "director", title.creators if title.is_series else title.directors),
+        (
+            "creator" if title.is_series else "director",
+            title.creators if title.is_series else title.directors,
+        ),
         ("writer", title.writers),
         ("star", title.stars),
     ]
@@ -221,7 +264,7 @@ def title_json_ld(title: StandinTitle, language: str) -> str:
         "author": {"@type": "Person", "name": "standin_reviewer"},
         "dateCreated": "2011-03-02",
         "inLanguage": "English",
-        "name": "It's a \"must-see\" & then some",
+        "name": 'It\'s a "must-see" & then some',
         "reviewBody": "Don't miss it.",
     }
     if title.rating is not None and title.votes:
@@ -259,7 +302,11 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
         "id": title.imdb_id,
         "productionStatus": {"currentProductionStage": {"id": "released", "text": "Released"}},
         "canHaveEpisodes": title.is_series,
-        "titleText": {"text": title.display_title(language), "isOriginalTitle": False, "__typename": "TitleText"},
+        "titleText": {
+            "text": title.display_title(language),
+            "isOriginalTitle": False,
+            "__typename": "TitleText",
+        },
         "originalTitleText": {"text": title.original_title, "__typename": "TitleText"},
         "titleType": {
             "displayableProperty": {"value": {"plainText": labels["series"] if title.is_series else ""}},
@@ -270,7 +317,9 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
             "canHaveEpisodes": title.is_series,
             "__typename": "TitleType",
         },
-        "certificate": {"rating": title.certificate, "__typename": "Certificate"} if title.certificate else None,
+        "certificate": {"rating": title.certificate, "__typename": "Certificate"}
+        if title.certificate
+        else None,
         "releaseYear": {"year": title.year, "endYear": title.end_year, "__typename": "YearRange"}
         if title.year
         else None,
@@ -296,7 +345,10 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
             "voteCount": title.votes or 0,
             "__typename": "RatingsSummary",
         },
-        "meterRanking": {"currentRank": title.meter_rank, "rankChange": {"changeDirection": "UP", "difference": 3}}
+        "meterRanking": {
+            "currentRank": title.meter_rank,
+            "rankChange": {"changeDirection": "UP", "difference": 3},
+        }
         if title.meter_rank
         else None,
         "primaryImage": {
@@ -310,7 +362,10 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
         if title.poster_url
         else None,
         "genres": {
-            "genres": [{"text": genre_names.get(name, name), "id": name, "__typename": "Genre"} for name in title.genres],
+            "genres": [
+                {"text": genre_names.get(name, name), "id": name, "__typename": "Genre"}
+                for name in title.genres
+            ],
             "__typename": "Genres",
         },
         "interests": {
@@ -333,7 +388,10 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
                     "text": labels[role][1 if len(people) > 1 else 0],
                 },
                 "credits": [
-                    {"name": {"id": person.imdb_id, "nameText": {"text": person.name}}, "__typename": "Credit"}
+                    {
+                        "name": {"id": person.imdb_id, "nameText": {"text": person.name}},
+                        "__typename": "Credit",
+                    }
                     for person in people
                 ],
             }
@@ -342,8 +400,12 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
     }
     main: dict[str, Any] = {
         "id": title.imdb_id,
-        "countriesOfOrigin": {"countries": [{"id": COUNTRY_CODES.get(name, "XX"), "text": name} for name in title.countries]},
-        "spokenLanguages": {"spokenLanguages": [{"id": name[:2].lower(), "text": name} for name in title.languages]},
+        "countriesOfOrigin": {
+            "countries": [{"id": COUNTRY_CODES.get(name, "XX"), "text": name} for name in title.countries]
+        },
+        "spokenLanguages": {
+            "spokenLanguages": [{"id": name[:2].lower(), "text": name} for name in title.languages]
+        },
         "akas": {
             "edges": [
                 {"node": {"text": name, "country": {"id": {"uk": "UA", "ru": "RU"}.get(lang, "US")}}}
@@ -353,7 +415,12 @@ def title_next_data(title: StandinTitle, language: str, build_id: str) -> dict[s
         },
         "cast": {
             "edges": [
-                {"node": {"name": {"id": person.imdb_id, "nameText": {"text": person.name}}, "characters": []}}
+                {
+                    "node": {
+                        "name": {"id": person.imdb_id, "nameText": {"text": person.name}},
+                        "characters": [],
+                    }
+                }
                 for person in title.stars
             ]
         },
@@ -465,12 +532,16 @@ def _head(title_text: str, extra: str = "") -> str:
     )
 
 
-def title_page(title: StandinTitle, language: str, options: PageOptions, *, hanging_asset: bool = False) -> str:
+def title_page(
+    title: StandinTitle, language: str, options: PageOptions, *, hanging_asset: bool = False
+) -> str:
     """A title page as IMDb's server renders it."""
     styles = options.styles
     labels = LABELS[language]
     display = title.display_title(language)
-    year_text = f"{title.year}–{title.end_year}" if title.is_series and title.end_year else str(title.year or "")
+    year_text = (
+        f"{title.year}–{title.end_year}" if title.is_series and title.end_year else str(title.year or "")
+    )
     genre_names = GENRE_NAMES.get(language, {})
     og_bits = [f"{display} ({year_text})"]
     if title.rating is not None:
@@ -512,17 +583,20 @@ def title_page(title: StandinTitle, language: str, options: PageOptions, *, hang
     poster = (
         f'<div class="ipc-poster ipc-poster--baseAlt ipc-poster--dynamic-width ipc-sub-grid-item '
         f'ipc-sub-grid-item--span-2" role="group" data-testid="hero-media__poster"><div class="ipc-media '
-        f'ipc-media--poster-27x40 ipc-image-media-ratio--poster-27x40 ipc-media--baseAlt ipc-media--poster-l '
+        f"ipc-media--poster-27x40 ipc-image-media-ratio--poster-27x40 ipc-media--baseAlt ipc-media--poster-l "
         f'ipc-poster__poster-image ipc-media__img" style="width:100%"><img alt="{esc(display)} ({year_text})" '
         f'class="ipc-image" loading="eager" src="{esc(title.poster_url)}" width="190"/></div>'
         f'<a class="ipc-lockup-overlay ipc-focusable" href="/title/{title.imdb_id}/mediaviewer/?ref_=tt_ov_i" '
         f'aria-label="View {esc(display)} Poster"><div class="ipc-lockup-overlay__screen"></div></a></div>'
         if title.poster_url
-        else f'<div class="ipc-poster ipc-poster--baseAlt" role="group" data-testid="hero-media__poster">'
-        f'<div class="ipc-media ipc-media--poster-27x40 ipc-media__img"><div class="ipc-media__img-placeholder"></div>'
-        f"</div></div>"
+        else '<div class="ipc-poster ipc-poster--baseAlt" role="group" data-testid="hero-media__poster">'
+        '<div class="ipc-media ipc-media--poster-27x40 ipc-media__img"><div class="ipc-media__img-placeholder"></div>'
+        "</div></div>"
     )
-    interests = [(text, f"/interest/in{number:010d}/?ref_=tt_ov_in_{number}") for number, text in enumerate(title.sub_genres, 1)]
+    interests = [
+        (text, f"/interest/in{number:010d}/?ref_=tt_ov_in_{number}")
+        for number, text in enumerate(title.sub_genres, 1)
+    ]
     interests += [
         (genre_names.get(name, name), f"/interest/in{number + 100:010d}/?ref_=tt_ov_in_{number}")
         for number, name in enumerate(title.genres, 1)
@@ -531,7 +605,7 @@ def title_page(title: StandinTitle, language: str, options: PageOptions, *, hang
     plot_html = (
         f'<p data-testid="plot" class="{styles("plot")}">'
         f'<span role="presentation" data-testid="plot-xs_to_m" class="{styles("plot-s")}">{esc(plot[:120])}'
-        f'{"..." if len(plot) > 120 else ""}</span>'
+        f"{'...' if len(plot) > 120 else ''}</span>"
         f'<span role="presentation" data-testid="plot-l" class="{styles("plot-l")}">{esc(plot)}</span>'
         f'<span role="presentation" data-testid="plot-xl" class="{styles("plot-xl")}">{esc(plot)}</span></p>'
         if plot
@@ -559,10 +633,14 @@ def title_page(title: StandinTitle, language: str, options: PageOptions, *, hang
             )
         )
     details.append(
-        _detail_item("title-details-origin", labels["origin"][len(title.countries) > 1], list(title.countries))
+        _detail_item(
+            "title-details-origin", labels["origin"][len(title.countries) > 1], list(title.countries)
+        )
     )
     details.append(
-        _detail_item("title-details-languages", labels["languages"][len(title.languages) > 1], list(title.languages))
+        _detail_item(
+            "title-details-languages", labels["languages"][len(title.languages) > 1], list(title.languages)
+        )
     )
     akas = [name for lang, name in title.display_titles.items() if lang != language and name != display]
     if akas:
@@ -594,7 +672,11 @@ def title_page(title: StandinTitle, language: str, options: PageOptions, *, hang
             "2.09-1.584l-1.543-6.926 5.146-4.667c.94-.85.435-2.465-.799-2.567l-6.773-.602L13.29.89a1.38 1.38 "
             '0 0 0-2.581 0l-2.65 6.53-6.774.602z"></path></svg>'
         )
-        padding = f'<div hidden class="{styles("padding")}">' + icon * (options.padding_kb * 1024 // len(icon)) + "</div>"
+        padding = (
+            f'<div hidden class="{styles("padding")}">'
+            + icon * (options.padding_kb * 1024 // len(icon))
+            + "</div>"
+        )
     hanging = '<img alt="" src="/_standin/never.png" width="1" height="1"/>' if hanging_asset else ""
     next_data = title_next_data(title, language, options.styles.build_id)
     body = (
@@ -657,12 +739,17 @@ def _rating_group(title: StandinTitle, language: str) -> str:
 def _row_metadata(title: StandinTitle, language: str, prefix: str, styles: Styles) -> str:
     items = []
     if title.year:
-        items.append(f"{title.year}–{title.end_year}" if title.is_series and title.end_year else str(title.year))
+        items.append(
+            f"{title.year}–{title.end_year}" if title.is_series and title.end_year else str(title.year)
+        )
     if title.runtime_minutes:
         items.append(runtime_text(title.runtime_minutes, language))
     if title.certificate:
         items.append(title.certificate)
-    return "".join(f'<span class="{styles(prefix + "-meta-item")} {prefix}-title-metadata-item">{esc(item)}</span>' for item in items)
+    return "".join(
+        f'<span class="{styles(prefix + "-meta-item")} {prefix}-title-metadata-item">{esc(item)}</span>'
+        for item in items
+    )
 
 
 def list_row(title: StandinTitle, number: int, language: str, styles: Styles, *, kind: str, ref: str) -> str:
@@ -706,19 +793,25 @@ def chart_edge(title: StandinTitle, rank: int, language: str) -> dict[str, Any]:
             "titleText": {"text": title.display_title(language)},
             "titleType": {"id": title.title_type, "text": "TV Series" if title.is_series else "Movie"},
             "originalTitleText": {"text": title.original_title},
-            "primaryImage": {"url": title.poster_url, "width": 1000, "height": 1481} if title.poster_url else None,
+            "primaryImage": {"url": title.poster_url, "width": 1000, "height": 1481}
+            if title.poster_url
+            else None,
             "releaseYear": {"year": title.year, "endYear": title.end_year} if title.year else None,
             "ratingsSummary": {"aggregateRating": title.rating, "voteCount": title.votes or 0},
             "runtime": {"seconds": title.runtime_minutes * 60} if title.runtime_minutes else None,
             "certificate": {"rating": title.certificate} if title.certificate else None,
-            "titleGenres": {"genres": [{"genre": {"text": genre_names.get(name, name)}} for name in title.genres]},
+            "titleGenres": {
+                "genres": [{"genre": {"text": genre_names.get(name, name)}} for name in title.genres]
+            },
             "plot": {"plotText": {"plainText": title.plot(language)}} if title.plot(language) else None,
             "meterRanking": {"currentRank": rank} if title.meter_rank else None,
         },
     }
 
 
-def _page(title_text: str, language: str, body: str, next_data: dict[str, Any], options: PageOptions, config: str) -> str:
+def _page(
+    title_text: str, language: str, body: str, next_data: dict[str, Any], options: PageOptions, config: str
+) -> str:
     return (
         f'<!DOCTYPE html><html lang="{LOCALES[language]}"><head>{_head(title_text)}</head><body id="styleguide-v2" class="fixed">'
         f'<div id="__next"><main role="main" class="ipc-page-wrapper ipc-page-wrapper--base">{body}</main></div>'
@@ -747,7 +840,9 @@ def chart_page(chart: str, titles: list[StandinTitle], language: str, options: P
             "pageProps": {
                 "pageData": {
                     "chartTitles": {
-                        "edges": [chart_edge(title, rank, language) for rank, title in enumerate(titles, start=1)],
+                        "edges": [
+                            chart_edge(title, rank, language) for rank, title in enumerate(titles, start=1)
+                        ],
                         "pageInfo": {"hasNextPage": False, "endCursor": None},
                         "total": len(titles),
                     }
@@ -770,14 +865,20 @@ def search_item(title: StandinTitle, language: str) -> dict[str, Any]:
         "titleId": title.imdb_id,
         "titleText": title.display_title(language),
         "originalTitleText": title.original_title,
-        "titleType": {"id": title.title_type, "text": "TV Series" if title.is_series else "", "canHaveEpisodes": title.is_series},
+        "titleType": {
+            "id": title.title_type,
+            "text": "TV Series" if title.is_series else "",
+            "canHaveEpisodes": title.is_series,
+        },
         "releaseYear": title.year,
         "endYear": title.end_year,
         "runtime": title.runtime_minutes * 60 if title.runtime_minutes else None,
         "certificate": title.certificate,
         "genres": [genre_names.get(name, name) for name in title.genres],
         "plot": title.plot(language),
-        "primaryImage": {"url": title.poster_url, "width": 1000, "height": 1481} if title.poster_url else None,
+        "primaryImage": {"url": title.poster_url, "width": 1000, "height": 1481}
+        if title.poster_url
+        else None,
         "ratingSummary": {"aggregateRating": title.rating, "voteCount": title.votes or 0},
         "directors": [],
         "creators": [],
@@ -805,13 +906,15 @@ def search_page(
     styles = options.styles
     ref = "sr_t" if kind == "search" else "li_t"
     shown = titles[:SEARCH_PAGE_SIZE]
-    rows = "".join(list_row(title, number, language, styles, kind=kind, ref=ref) for number, title in enumerate(shown, 1))
+    rows = "".join(
+        list_row(title, number, language, styles, kind=kind, ref=ref) for number, title in enumerate(shown, 1)
+    )
     has_more = len(titles) > len(shown)
     end_cursor = cursor_encode(query, len(shown))
     more = (
         f'<div class="{styles("pagination")} pagination-container"><span class="ipc-see-more {styles("see-more")} '
         f'single-page-see-more-button"><button class="ipc-btn ipc-btn--single-padding ipc-btn--center-align-content '
-        f'ipc-btn--default-height ipc-btn--core-base ipc-btn--theme-base ipc-btn--on-accent2 ipc-text-button '
+        f"ipc-btn--default-height ipc-btn--core-base ipc-btn--theme-base ipc-btn--on-accent2 ipc-text-button "
         f'ipc-see-more__button" role="button" tabindex="0" aria-disabled="false"><span class="ipc-btn__text">'
         f'<span class="ipc-see-more__text">{esc(LABELS[language]["more"])}</span></span></button></span></div>'
         if has_more
@@ -827,7 +930,9 @@ def search_page(
     items = [search_item(title, language) for title in shown]
     if kind == "search":
         page_props: dict[str, Any] = {
-            "searchResults": {"titleResults": {"titleListItems": items, "total": len(titles), "endCursor": end_cursor}}
+            "searchResults": {
+                "titleResults": {"titleListItems": items, "total": len(titles), "endCursor": end_cursor}
+            }
         }
     else:
         page_props = {
@@ -855,7 +960,9 @@ def search_page(
     return _page(f"{heading} - IMDb", language, body, next_data, options, config)
 
 
-def more_results(titles: list[StandinTitle], offset: int, query: str, language: str, styles: Styles, *, kind: str) -> dict[str, Any]:
+def more_results(
+    titles: list[StandinTitle], offset: int, query: str, language: str, styles: Styles, *, kind: str
+) -> dict[str, Any]:
     """The "50 more" XHR's answer: the next rows, rendered, and the next cursor."""
     ref = "sr_t" if kind == "search" else "li_t"
     page = titles[offset : offset + SEARCH_PAGE_SIZE]
@@ -866,12 +973,16 @@ def more_results(titles: list[StandinTitle], offset: int, query: str, language: 
             "advancedTitleSearch": {
                 "edges": [{"node": {"title": search_item(title, language)}} for title in page],
                 "total": len(titles),
-                "pageInfo": {"hasNextPage": has_more, "endCursor": cursor_encode(query, shown) if has_more else None},
+                "pageInfo": {
+                    "hasNextPage": has_more,
+                    "endCursor": cursor_encode(query, shown) if has_more else None,
+                },
             }
         },
         # Rows as React would render them from the edges above.
         "rows": [
-            list_row(title, number, language, styles, kind=kind, ref=ref) for number, title in enumerate(page, offset + 1)
+            list_row(title, number, language, styles, kind=kind, ref=ref)
+            for number, title in enumerate(page, offset + 1)
         ],
         "range": range_text(shown, len(titles), language),
     }
@@ -882,7 +993,11 @@ def more_results(titles: list[StandinTitle], offset: int, query: str, language: 
 
 def waf_challenge_page(context: str) -> str:
     """The AWS WAF JavaScript challenge (served with 202 and x-amzn-waf-action: challenge)."""
-    goku = {"key": "AQIDAHjcYu/GjX+QlghicBgQ/7bFaQZ+m5FKCMDnO+vTbNg96AH" + context[:24], "iv": context[:16], "context": context}
+    goku = {
+        "key": "AQIDAHjcYu/GjX+QlghicBgQ/7bFaQZ+m5FKCMDnO+vTbNg96AH" + context[:24],
+        "iv": context[:16],
+        "context": context,
+    }
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="utf-8">\n'
         '    <meta name="viewport" content="width=device-width, initial-scale=1">\n    <title></title>\n'
@@ -905,7 +1020,11 @@ def waf_challenge_page(context: str) -> str:
 
 def waf_captcha_page(context: str) -> str:
     """The AWS WAF CAPTCHA page (served with 405 and x-amzn-waf-action: captcha)."""
-    goku = {"key": "AQIDAHjcYu/GjX+QlghicBgQ/7bFaQZ+m5FKCMDnO+vTbNg96AH", "iv": context[:16], "context": context}
+    goku = {
+        "key": "AQIDAHjcYu/GjX+QlghicBgQ/7bFaQZ+m5FKCMDnO+vTbNg96AH",
+        "iv": context[:16],
+        "context": context,
+    }
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n    <meta charset="utf-8">\n    <title></title>\n'
         f"    <script>window.awsWafCookieDomainList = [];window.gokuProps = {json.dumps(goku)};</script>\n"
@@ -921,14 +1040,14 @@ FORBIDDEN_PAGE = (
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">\n'
     '<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">\n'
     "<TITLE>ERROR: The request could not be satisfied</TITLE>\n</HEAD><BODY>\n<H1>403 ERROR</H1>\n"
-    "<H2>The request could not be satisfied.</H2>\n<HR noshade size=\"1px\">\nRequest blocked.\n"
+    '<H2>The request could not be satisfied.</H2>\n<HR noshade size="1px">\nRequest blocked.\n'
     "</BODY></HTML>"
 )
 
 
 def not_found_page(options: PageOptions) -> str:
     return (
-        f"<!DOCTYPE html><html><head>{_head('404 Error - IMDb')}</head><body><div id=\"__next\"><main>"
+        f'<!DOCTYPE html><html><head>{_head("404 Error - IMDb")}</head><body><div id="__next"><main>'
         f'<div data-testid="error-page-title" class="{options.styles("error")}">404 error</div>'
         "<p>The requested URL was not found on our server.</p></main></div></body></html>"
     )
@@ -957,4 +1076,11 @@ def home_page(options: PageOptions, language: str) -> str:
         '<li><a href="/chart/toptv/">Top TV</a></li><li><a href="/title/tt1375666/">Inception</a></li>'
         '<li><a href="/search/title/?title_type=feature&amp;genres=action">Search</a></li></ul></section>'
     )
-    return _page("IMDb: Ratings, Reviews, and Where to Watch the Best Movies &amp; TV Shows", language, body, {}, options, _standin_config(options, "home", language))
+    return _page(
+        "IMDb: Ratings, Reviews, and Where to Watch the Best Movies &amp; TV Shows",
+        language,
+        body,
+        {},
+        options,
+        _standin_config(options, "home", language),
+    )

@@ -337,13 +337,19 @@ class _Handler(BaseHTTPRequestHandler):
         if site.latency:
             time.sleep(site.latency)
         options = pages.PageOptions(styles=site._styles, consent=site.consent, padding_kb=site.padding_kb)
-        title_match, chart_match, list_match = TITLE_PATH.match(path), CHART_PATH.match(path), LIST_PATH.match(path)
+        title_match, chart_match, list_match = (
+            TITLE_PATH.match(path),
+            CHART_PATH.match(path),
+            LIST_PATH.match(path),
+        )
         if path == "/":
             self._send(200, pages.home_page(options, language))
         elif title_match:
             imdb_id, slash = title_match.groups()
             if not slash:
-                prefix = "" if language == "en" or not self.path.startswith(f"/{language}/") else f"/{language}"
+                prefix = (
+                    "" if language == "en" or not self.path.startswith(f"/{language}/") else f"/{language}"
+                )
                 self._send(301, "", headers={"Location": f"{prefix}/title/{imdb_id}/"})
             else:
                 self._title(imdb_id, language, options)
@@ -352,11 +358,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, pages.chart_page(chart, chart_titles(chart), language, options))
         elif path.rstrip("/") == "/search/title":
             titles = search_titles(query, site.search_total)
-            self._send(200, pages.search_page("search", query, titles, language, options, heading="Advanced title search"))
+            self._send(
+                200,
+                pages.search_page(
+                    "search", query, titles, language, options, heading="Advanced title search"
+                ),
+            )
         elif list_match:
             list_id = list_match.group(1)
             titles = search_titles(list_id, site.search_total)
-            self._send(200, pages.search_page("list", list_id, titles, language, options, heading=f"Stand-in list {list_id}"))
+            self._send(
+                200,
+                pages.search_page(
+                    "list", list_id, titles, language, options, heading=f"Stand-in list {list_id}"
+                ),
+            )
         elif path == "/_standin/graphql":
             self._more(query, language, options)
         else:
@@ -379,7 +395,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind == "challenge-200":
             self._send(200, pages.waf_challenge_page(site._context_issue()))
         elif kind == "captcha":
-            self._send(405, pages.waf_captcha_page(site._context_issue()), headers={"x-amzn-waf-action": "captcha"})
+            self._send(
+                405, pages.waf_captcha_page(site._context_issue()), headers={"x-amzn-waf-action": "captcha"}
+            )
         else:
             self._send(403, pages.FORBIDDEN_PAGE, content_type="text/html")
         return True
@@ -390,11 +408,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(403, pages.FORBIDDEN_PAGE, content_type="text/html")
             return
         if imdb_id == CAPTCHA_ID:
-            self._send(405, pages.waf_captcha_page(site._context_issue()), headers={"x-amzn-waf-action": "captcha"})
+            self._send(
+                405, pages.waf_captcha_page(site._context_issue()), headers={"x-amzn-waf-action": "captcha"}
+            )
             return
         if imdb_id == SLOW_ID and site._stopping.wait(site.slow_seconds):
             return
-        body = pages.title_page(title_get(imdb_id), language, options, hanging_asset=imdb_id == HANGING_ASSET_ID)
+        body = pages.title_page(
+            title_get(imdb_id), language, options, hanging_asset=imdb_id == HANGING_ASSET_ID
+        )
         if imdb_id != HANGING_ID:
             self._send(200, body)
             return
@@ -414,7 +436,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             source, offset = pages.cursor_decode(params["after"][0])
         except (KeyError, ValueError):
-            self._send(400, json.dumps({"errors": [{"message": "bad cursor"}]}), content_type="application/json")
+            self._send(
+                400, json.dumps({"errors": [{"message": "bad cursor"}]}), content_type="application/json"
+            )
             return
         kind = "list" if params.get("kind") == ["list"] else "search"
         titles = search_titles(source, self.site.search_total)
@@ -425,7 +449,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_standin/imdb.js":
             self._send(200, (STATIC / "imdb.js").read_bytes(), content_type="text/javascript; charset=utf-8")
         elif path == "/_standin/awswaf/challenge.js":
-            self._send(200, (STATIC / "challenge.js").read_bytes(), content_type="text/javascript; charset=utf-8")
+            self._send(
+                200, (STATIC / "challenge.js").read_bytes(), content_type="text/javascript; charset=utf-8"
+            )
         elif path == "/_standin/awswaf/captcha.js":
             self._send(200, "window.AwsWafCaptcha = {};", content_type="text/javascript; charset=utf-8")
         elif path == "/_standin/consent":

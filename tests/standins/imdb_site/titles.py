@@ -191,13 +191,19 @@ TITLES: dict[str, StandinTitle] = {
         StandinTitle(
             imdb_id="tt0095327",
             original_title="Hotaru no haka",
-            display_titles={"en": "Grave of the Fireflies", "uk": "Могила світлячків", "ru": "Могила светлячков"},
+            display_titles={
+                "en": "Grave of the Fireflies",
+                "uk": "Могила світлячків",
+                "ru": "Могила светлячков",
+            },
             year=1988,
             release_date=date(1989, 7, 26),
             runtime_minutes=88,
             rating=8.5,
             votes=368_726,
-            plots={"en": "A young boy and his little sister struggle to survive in Japan during World War II."},
+            plots={
+                "en": "A young boy and his little sister struggle to survive in Japan during World War II."
+            },
             poster_url=_POSTER.format("NTY5MmE2OGMtN2IxNC00MDY4LTkwMGEtZDUzOTYyNWE0ZTNj"),
             certificate="Not Rated",
             genres=("Animation", "Drama", "War"),
@@ -435,7 +441,11 @@ TITLES: dict[str, StandinTitle] = {
         StandinTitle(
             imdb_id="tt0111161",
             original_title="The Shawshank Redemption",
-            display_titles={"en": "The Shawshank Redemption", "uk": "Втеча з Шоушенка", "ru": "Побег из Шоушенка"},
+            display_titles={
+                "en": "The Shawshank Redemption",
+                "uk": "Втеча з Шоушенка",
+                "ru": "Побег из Шоушенка",
+            },
             year=1994,
             release_date=date(1994, 10, 14),
             runtime_minutes=142,
@@ -479,7 +489,18 @@ _ADJECTIVES = (
     "Frozen",
     "Distant",
 )
-_NOUNS = ("Harbour", "Orchard", "Frontier", "Signal", "Winter", "River", "Empire", "Garden", "Station", "Echo")
+_NOUNS = (
+    "Harbour",
+    "Orchard",
+    "Frontier",
+    "Signal",
+    "Winter",
+    "River",
+    "Empire",
+    "Garden",
+    "Station",
+    "Echo",
+)
 _FIRST = ("Anna", "Marco", "Oksana", "James", "Yuki", "Pierre", "Lena", "Omar", "Sofia", "Dmytro", "Ines")
 _LAST = ("Petrenko", "Rossi", "Tanaka", "Dubois", "Novak", "Haddad", "Walker", "Moreau", "Shevchenko")
 
@@ -492,7 +513,9 @@ def _person_made_up(rng: random.Random) -> Person:
     return Person(f"nm{rng.randrange(9_100_000, 9_999_999)}", f"{rng.choice(_FIRST)} {rng.choice(_LAST)}")
 
 
-def title_made_up(imdb_id: str, *, rating: float | None = None, title_type: str | None = None) -> StandinTitle:
+def title_made_up(
+    imdb_id: str, *, rating: float | None = None, title_type: str | None = None
+) -> StandinTitle:
     """A complete, plausible title derived only from its id (and the chart's rating, if given)."""
     rng = _rng(imdb_id)
     name = f"The {rng.choice(_ADJECTIVES)} {rng.choice(_NOUNS)}"
@@ -515,7 +538,9 @@ def title_made_up(imdb_id: str, *, rating: float | None = None, title_type: str 
         runtime_minutes=rng.randrange(40, 60) if series else rng.randrange(80, 181),
         rating=rating if rating is not None else round(rng.uniform(4.0, 9.0), 1),
         votes=rng.randrange(1_000, 2_500_000),
-        plots={"en": f"{director.name.split()[0]} and a stranger cross paths in a story of {genres[0].lower()}."},
+        plots={
+            "en": f"{director.name.split()[0]} and a stranger cross paths in a story of {genres[0].lower()}."
+        },
         poster_url=_POSTER.format(hashlib.md5(imdb_id.encode()).hexdigest()),
         certificate=rng.choice(("G", "PG", "PG-13", "R", "Not Rated")) if not series else "TV-14",
         genres=genres,
