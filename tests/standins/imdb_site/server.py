@@ -258,6 +258,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
     ) -> None:
         data = body.encode() if isinstance(body, str) else body
+        self._logged(status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -267,7 +268,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        self._status = status
 
     def _hang(self) -> None:
         self.site._stopping.wait(self.site.hang_seconds)
@@ -280,29 +280,36 @@ class _Handler(BaseHTTPRequestHandler):
         self._status = 0
         cookies = self._cookies()
         split = urlsplit(self.path)
-        language, path = _language(
+        self._language, path = _language(
             split.path, self.headers.get("Accept-Language", ""), cookies.get("lc-main", "")
         )
-        token = cookies.get("aws-waf-token")
+        self._token = cookies.get("aws-waf-token")
         try:
-            self._route(path, split.query, language, token)
+            self._route(path, split.query, self._language, self._token)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         finally:
-            self.site._record(
-                SeenRequest(
-                    method=self.command,
-                    path=self.path,
-                    status=self._status,
-                    language=language,
-                    accept_language=self.headers.get("Accept-Language", ""),
-                    has_token=self.site._token_valid(token),
-                    user_agent=self.headers.get("User-Agent", ""),
-                )
+            if not self._status:
+                self._logged(0)
+
+    def _logged(self, status: int) -> None:
+        """Record the request before its answer goes out, so a client never sees an answer the log lacks."""
+        self._status = status
+        self.site._record(
+            SeenRequest(
+                method=self.command,
+                path=self.path,
+                status=status,
+                language=getattr(self, "_language", ""),
+                accept_language=self.headers.get("Accept-Language", ""),
+                has_token=self.site._token_valid(getattr(self, "_token", None)),
+                user_agent=self.headers.get("User-Agent", ""),
             )
+        )
 
     def do_POST(self) -> None:
         self._status = 0
+        self._language, self._token = "", self._cookies().get("aws-waf-token")
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         if urlsplit(self.path).path != "/_standin/awswaf/verify":
@@ -422,13 +429,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         # Half the page, announced as whole: the browser waits for the rest forever.
         data = body.encode()
+        self._logged(200)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data[: len(data) // 2])
         self.wfile.flush()
-        self._status = 200
         self._hang()
 
     def _more(self, query: str, language: str, options: pages.PageOptions) -> None:
@@ -457,13 +464,13 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/_standin/consent":
             self._send(200, pages.consent_frame())
         elif path == "/_standin/never.png":
+            self._logged(200)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", "4096")
             self.end_headers()
             self.wfile.write(b"\x89PNG\r\n\x1a\n")
             self.wfile.flush()
-            self._status = 200
             self._hang()
         else:
             self._send(404, "")
