@@ -530,18 +530,14 @@ def _role_of_label(label: str) -> str | None:
 
 
 def _people_store(fields: _Fields, groups: dict[str, list[dict[str, Any]]], part: str) -> None:
-    """Directors, writers (creators first: a series' creators are its writers) and stars."""
-    writers = list(groups.get("creator", []))
-    _credit_groups_add(
-        {"writer": writers}, "writer", ((c["imdb_id"], c["name"]) for c in groups.get("writer", []))
-    )
-    writers = [{**credit, "ordering": ordering} for ordering, credit in enumerate(writers)]
-    for field, credits in (
-        ("directors", groups.get("director")),
-        ("writers", writers),
-        ("stars", groups.get("star")),
-    ):
-        fields.offer(field, credits, part)
+    """Directors, writers and stars; a series' creators lead its writers."""
+    writers: dict[str, list[dict[str, Any]]] = {}
+    for role in ("creator", "writer"):
+        people = ((credit["imdb_id"], credit["name"]) for credit in groups.get(role, []))
+        _credit_groups_add(writers, "writer", people)
+    fields.offer("directors", groups.get("director"), part)
+    fields.offer("writers", writers.get("writer"), part)
+    fields.offer("stars", groups.get("star"), part)
 
 
 def _from_json_ld(fields: _Fields, block: dict[str, Any], *, language: str) -> None:
@@ -711,7 +707,7 @@ def _dom_imdb_id(document: Any) -> str | None:
     return None
 
 
-def _from_dom(fields: _Fields, document: Any, *, is_localized: bool) -> dict[str, list[dict[str, Any]]]:
+def _from_dom(fields: _Fields, document: Any) -> dict[str, list[dict[str, Any]]]:
     heading = _first(document, 'h1[data-testid="hero__pageTitle"]')
     display = _text(_first(document, '[data-testid="hero__primary-text"]')) or _text(heading)
     fields.offer("primary_title", display, DOM)
@@ -773,8 +769,7 @@ def _from_dom(fields: _Fields, document: Any, *, is_localized: bool) -> dict[str
     genres = list(dict.fromkeys(name for name in (genre_name(_text(chip)) for chip in chips) if name))
     fields.offer("genres", genres, DOM)
     keywords = [_text(chip) for chip in _css(document, '[data-testid="storyline-plot-keywords"] a.ipc-chip')]
-    if not is_localized:
-        fields.offer("keywords", keywords, DOM)
+    fields.offer("keywords", keywords, DOM)
 
     released = _first(
         document, '[data-testid="title-details-releasedate"] .ipc-metadata-list-item__list-content-item'
@@ -847,7 +842,7 @@ def title_page_parse(html: str, *, url: str | None = None, language: str = "en")
     if block:
         _from_json_ld(fields, block, language=language)
     next_groups = _from_next_data(fields, next_data) if next_data_state == "ok" else {}
-    dom_groups = _from_dom(fields, document, is_localized=is_localized) if has_dom else {}
+    dom_groups = _from_dom(fields, document) if has_dom else {}
     if block and is_localized:
         # The display title on a localized page is what its hero shows; JSON-LD only as a last resort.
         fields.offer("primary_title", block.get("alternateName") or block.get("name"), JSON_LD)
@@ -1002,7 +997,6 @@ def _listing(
     html: str,
     *,
     url: str | None,
-    language: str,
     rows_selector: str,
     prefix: str,
     data_rows: list[dict[str, Any]],
@@ -1022,20 +1016,15 @@ def _listing(
         # __NEXT_DATA__ has exact numbers; the DOM's votes are rounded ("2.9M").
         ordered.append({**values, **by_id.get(imdb_id, {})})
     ordered += [values for imdb_id, values in by_id.items() if imdb_id not in seen]
-    records = []
-    for values in ordered:
-        if language != "en":
-            # Localized rows: the display title is the language's; plots and genres are not English.
-            values = {key: value for key, value in values.items() if key not in ("plot",)}
-        records.append({**values, "source": SOURCE, "source_url": url})
-    return records
+    return [{**values, "source": SOURCE, "source_url": url} for values in ordered]
 
 
 def chart_page_parse(html: str, *, url: str | None = None, language: str = "en") -> list[dict[str, Any]]:
     """Every row of a chart (/chart/top/, /chart/moviemeter/, /chart/toptv/) as a raw record, in rank order.
 
     The server's HTML renders 25 rows; `__NEXT_DATA__` holds them all, so the whole chart
-    is read even when the browser rendered no more rows.
+    is read even when the browser rendered no more rows. Titles are in the page's
+    `language`; numbers and genres are read in any language.
     """
     if _is_challenge_body(html or ""):
         raise ImdbPageBlocked(f"{url or 'chart'}: the WAF challenge page, not a chart")
@@ -1048,7 +1037,6 @@ def chart_page_parse(html: str, *, url: str | None = None, language: str = "en")
     records = _listing(
         html,
         url=url,
-        language=language,
         rows_selector='[data-testid="chart-layout-main-column"] ul.ipc-metadata-list > li.ipc-metadata-list-summary-item',
         prefix="cli",
         data_rows=data_rows,
@@ -1077,7 +1065,6 @@ def list_page_parse(html: str, *, url: str | None = None, language: str = "en") 
     return _listing(
         html,
         url=url,
-        language=language,
         rows_selector="ul.ipc-metadata-list > li.ipc-metadata-list-summary-item",
         prefix="dli",
         data_rows=data_rows,

@@ -222,3 +222,22 @@ def test_consent_iframe_is_answered_inside_its_frame(imdb_site: ImdbSite, browse
         lambda driver: not driver.find_elements(By.CSS_SELECTOR, 'iframe[id^="sp_message_iframe"]')
     )
     assert "standin-consent=accept" in browser.execute_script("return document.cookie")
+
+
+def test_blocked_fifty_more_keeps_the_list_and_the_button(imdb_site: ImdbSite, browser: WebDriver) -> None:
+    browser.get(imdb_site.url("/search/title/?genres=drama"))
+    WebDriverWait(browser, WAIT_SECONDS).until(ec.presence_of_element_located((By.CSS_SELECTOR, LIST_ROWS)))
+    imdb_site.block("captcha", count=1)
+
+    browser.find_element(By.CSS_SELECTOR, SEE_MORE).click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: imdb_site.requests_seen("/_standin/graphql"))
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda driver: (
+            driver.find_element(By.CSS_SELECTOR, SEE_MORE).get_attribute("aria-disabled") == "false"
+        )
+    )
+    assert count(browser, LIST_ROWS) == 50
+    browser.find_element(By.CSS_SELECTOR, SEE_MORE).click()
+
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: count(driver, LIST_ROWS) == 100)
+    assert [request.status for request in imdb_site.requests_seen("/_standin/graphql")] == [405, 200]

@@ -98,14 +98,19 @@
       busy = true;
       button.setAttribute("aria-disabled", "true");
       const url = "/_standin/graphql?kind=" + encodeURIComponent(config.page) + "&after=" + encodeURIComponent(cursor);
-      const response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
-      if (!response.ok) {
-        // A blocked XHR leaves the list as it was; the button stays for another try.
+      let answer = null;
+      try {
+        const response = await fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } });
+        // A WAF answer (202 challenge, 405, 403) is no data: the list stays, the button too.
+        if (response.status === 200) answer = await response.json();
+      } catch (error) {
+        answer = null;
+      }
+      if (!answer) {
         busy = false;
         button.setAttribute("aria-disabled", "false");
         return;
       }
-      const answer = await response.json();
       const holder = document.createElement("ul");
       holder.innerHTML = answer.rows.join("");
       while (holder.firstElementChild) list.appendChild(holder.firstElementChild);
