@@ -636,15 +636,8 @@ def _from_next_data(fields: _Fields, data: dict[str, Any]) -> dict[str, list[dic
     )
     if isinstance(main.get("isAdult"), bool):
         fields.offer("is_adult", main["isAdult"], NEXT_DATA)
-    akas = []
-    for ordering, edge in enumerate(_dig(main, "akas", "edges") or []):
-        name = _dig(edge, "node", "text")
-        if name:
-            region = _dig(edge, "node", "country", "id") or ""
-            akas.append(
-                {"name": name, "region": region if len(str(region)) <= 4 else "", "ordering": ordering}
-            )
-    fields.offer("akas", akas, NEXT_DATA)
+    # No akas: __NEXT_DATA__ holds only the first one, an arbitrary pick; the datasets have
+    # them all, and a localized page's display title is what the scraper adds per language.
 
     groups: dict[str, list[dict[str, Any]]] = {}
     for group in above.get("principalCreditsV2") or []:
