@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
+import urllib3
 from django.conf import settings
 from selenium import webdriver
 from selenium.common.exceptions import InvalidSessionIdException, TimeoutException, WebDriverException
@@ -252,7 +253,7 @@ def browser_start(*, language: str = "en") -> Browser:
         env={**os.environ, BROWSER_TAG: f"{tag}-"},
         popen_kw={"start_new_session": True},
     )
-    _cleanup_install()
+    browsers_cleanup_install()
     try:
         driver = webdriver.Chrome(service=service, options=_browser_options(profile_dir, language))
     except BaseException as exc:
@@ -281,15 +282,20 @@ def browser_start(*, language: str = "en") -> Browser:
 
 
 def browsers_close_all() -> int:
-    """Close every browser this process still has open; return how many there were."""
+    """Close every browser this process still has open; return how many there were.
+
+    Browsers still starting (in another thread) are not registered yet: their processes
+    are found by this process's tag and killed too, which makes their start fail.
+    """
     with _open_lock:
         browsers = list(_open_browsers)
     for browser in browsers:
         browser.close(graceful=False)
+    _kill(browser_processes(), None)
     return len(browsers)
 
 
-_cleanup_installed = False
+_atexit_registered = False
 _previous_sigterm: Callable | int | None = None
 
 
@@ -303,15 +309,21 @@ def _on_sigterm(signum: int, frame: object) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _cleanup_install() -> None:
-    """Close leftover browsers at exit and on SIGTERM (chaining to any earlier handler)."""
-    global _cleanup_installed, _previous_sigterm
-    if _cleanup_installed:
+def browsers_cleanup_install() -> None:
+    """Close leftover browsers at exit and on SIGTERM, chaining to the handler found there.
+
+    Installed again if something replaced it since (a command restoring its own handler).
+    Signal handlers can only be set from the main thread; atexit covers the others.
+    """
+    global _atexit_registered, _previous_sigterm
+    if not _atexit_registered:
+        _atexit_registered = True
+        atexit.register(browsers_close_all)
+    if threading.current_thread() is not threading.main_thread():
         return
-    _cleanup_installed = True
-    atexit.register(browsers_close_all)
-    if threading.current_thread() is threading.main_thread():
-        _previous_sigterm = signal.getsignal(signal.SIGTERM)
+    current = signal.getsignal(signal.SIGTERM)
+    if current is not _on_sigterm:
+        _previous_sigterm = current
         signal.signal(signal.SIGTERM, _on_sigterm)
 
 
@@ -335,7 +347,8 @@ def is_browser_broken(exc: BaseException) -> bool:
                 "unable to receive message from renderer",
             )
         )
-    return isinstance(exc, ConnectionError | OSError | TimeoutError)
+    # chromedriver gone: its HTTP connection fails below Selenium.
+    return isinstance(exc, ConnectionError | OSError | TimeoutError | urllib3.exceptions.HTTPError)
 
 
 class BrowserPool:
@@ -360,6 +373,7 @@ class BrowserPool:
         self.started = 0
         self.replaced = 0
         self.is_closed = False
+        browsers_cleanup_install()  # here, because browsers may be started from worker threads
 
     def _take(self) -> Browser | None:
         with self._available:
@@ -399,6 +413,10 @@ class BrowserPool:
                 self.started += 1
             with self._available:
                 self._busy.add(browser)
+                closed = self.is_closed
+            if closed:  # closed while this browser was starting
+                browser.close(graceful=False)
+                raise BrowserUnavailable("the browser pool is closed")
             try:
                 yield browser
             except BaseException as exc:

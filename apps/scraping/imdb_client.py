@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
+import urllib3
 from django.conf import settings
 from selenium.common.exceptions import (
     JavascriptException,
@@ -36,6 +37,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from apps.scraping.browser import Browser, BrowserBroken, BrowserPool, BrowserUnavailable, is_browser_broken
+from apps.scraping.imdb_pages import page_blocked
 
 logger = structlog.get_logger(__name__)
 
@@ -141,9 +143,7 @@ class ImdbClient:
     def __init__(self, pool: BrowserPool | None = None, *, blocked_check: Callable | None = None) -> None:
         self.pool = pool if pool is not None else BrowserPool()
         self._owns_pool = pool is None
-        if blocked_check is None:
-            from apps.scraping.imdb_pages import page_blocked as blocked_check
-        self._blocked = blocked_check
+        self._blocked = blocked_check or page_blocked
 
     def close(self) -> None:
         if self._owns_pool:
@@ -203,6 +203,8 @@ class ImdbClient:
                     raise
         except (BrowserBroken, BrowserUnavailable) as exc:
             raise ImdbUnavailable(str(exc)) from exc
+        except (urllib3.exceptions.HTTPError, ConnectionError) as exc:
+            raise ImdbUnavailable(f"{url}: browser gone ({type(exc).__name__})") from exc
         except WebDriverException as exc:
             raise ImdbUnavailable(f"{url}: {_message(exc)}") from exc
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.scraping import imdb_pages
 from apps.scraping.imdb_client import (
     LANGUAGES,
     ImdbBadRequest,
@@ -187,19 +188,21 @@ def _checked(check: Callable[..., str], *args: Any, **kwargs: Any) -> str:
 
 
 def _title_record(page: ImdbPage, imdb_id: str) -> dict[str, Any]:
-    from apps.scraping.imdb_pages import title_page_parse
-
-    parsed = title_page_parse(page.html, url=page.url, language=page.language)
+    try:
+        parsed = imdb_pages.title_page_parse(page.html, url=page.url, language=page.language)
+    except imdb_pages.ImdbPageBlocked as exc:
+        raise ImdbBlocked(page.url, str(exc), page.status) from exc
     record = dict(parsed.record)
     record.setdefault("imdb_id", imdb_id)
     return record
 
 
 def _list_records(page: ImdbPage, kind: str, limit: int | None) -> list[dict[str, Any]]:
-    from apps.scraping import imdb_pages
-
     parse = imdb_pages.chart_page_parse if kind == "chart" else imdb_pages.list_page_parse
-    records = [dict(record) for record in parse(page.html, url=page.url, language=page.language)]
+    try:
+        records = [dict(record) for record in parse(page.html, url=page.url, language=page.language)]
+    except imdb_pages.ImdbPageBlocked as exc:
+        raise ImdbBlocked(page.url, str(exc), page.status) from exc
     return records[:limit] if limit is not None else records
 
 
@@ -362,7 +365,13 @@ def _pages_fetch(
                     except ImdbBlocked as exc:
                         run.page_blocked(exc)
                         continue
-                    except (ImdbUnavailable, ValueError, KeyError, TypeError) as exc:
+                    except (
+                        ImdbUnavailable,
+                        imdb_pages.ImdbLayoutChanged,
+                        ValueError,
+                        KeyError,
+                        TypeError,
+                    ) as exc:
                         run.page_failed(str(key), exc)
                         continue
                     yield key, result

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from apps.scraping.browser import BrowserUnavailable
+from apps.scraping.browser import BrowserUnavailable, browsers_cleanup_install
 from apps.scraping.imdb_client import CHARTS
 from apps.scraping.services import (
     CircuitOpen,
@@ -90,6 +90,8 @@ class Command(BaseCommand):
             raise SystemExit(130) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
+            # Browsers may still be closing: a SIGTERM from here on still kills them first.
+            browsers_cleanup_install()
             bar.close()
         seconds = time.monotonic() - started
         self.stdout.write(
