@@ -164,6 +164,7 @@ class Browser:
     language: str = ""
     started_at: float = field(default_factory=time.monotonic)
     pages: int = 0
+    page_load_timeout: float = 0.0
     last_navigation_at: float = 0.0
     closed: bool = False
 
@@ -272,6 +273,7 @@ def browser_start(*, language: str = "en") -> Browser:
     try:
         timeout = settings.SCRAPER_PAGE_LOAD_TIMEOUT_SECONDS
         driver.set_page_load_timeout(timeout)
+        browser.page_load_timeout = timeout
         driver.set_script_timeout(timeout)
         driver.command_executor._client_config.timeout = timeout + COMMAND_MARGIN_SECONDS
     except BaseException:

@@ -36,7 +36,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from apps.scraping.browser import Browser, BrowserBroken, BrowserPool, BrowserUnavailable, is_browser_broken
+from apps.scraping.browser import (
+    COMMAND_MARGIN_SECONDS,
+    Browser,
+    BrowserBroken,
+    BrowserPool,
+    BrowserUnavailable,
+    is_browser_broken,
+)
 from apps.scraping.imdb_pages import page_blocked
 
 logger = structlog.get_logger(__name__)
@@ -214,6 +221,11 @@ class ImdbClient:
         driver = browser.driver
         self._polite_pause(browser)
         self._language_set(browser, language)
+        timeout = settings.SCRAPER_PAGE_LOAD_TIMEOUT_SECONDS
+        if browser.page_load_timeout != timeout:
+            driver.set_page_load_timeout(timeout)
+            driver.command_executor._client_config.timeout = timeout + COMMAND_MARGIN_SECONDS
+            browser.page_load_timeout = timeout
         driver.get_log("performance")  # drop events of earlier pages
         started = time.monotonic()
         browser.last_navigation_at = started
