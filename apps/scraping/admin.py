@@ -9,13 +9,13 @@ from apps.scraping.services import circuit_close
 
 @admin.register(ScrapeCircuit)
 class ScrapeCircuitAdmin(admin.ModelAdmin):
-    list_display = ("name", "state", "consecutive_blocks", "reason", "opened_at", "reopens_at")
+    list_display = ("name", "is_open", "consecutive_blocks", "reason", "opened_at", "reopens_at")
     readonly_fields = ("name", "consecutive_blocks", "reason", "opened_at", "reopens_at", "updated_at")
     actions = ("close_now",)
 
-    @admin.display(description=_("state"))
-    def state(self, circuit: ScrapeCircuit) -> str:
-        return _("open") if circuit.is_open else _("closed")
+    @admin.display(boolean=True, description=_("open"))
+    def is_open(self, circuit: ScrapeCircuit) -> bool:
+        return circuit.is_open
 
     @admin.action(description=_("Close the circuit: resume scraping now"))
     def close_now(self, request, queryset) -> None:
