@@ -165,6 +165,7 @@ class Browser:
     started_at: float = field(default_factory=time.monotonic)
     pages: int = 0
     page_load_timeout: float = 0.0
+    main_frame_id: str | None = None
     last_navigation_at: float = 0.0
     closed: bool = False
 

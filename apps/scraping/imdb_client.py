@@ -66,6 +66,11 @@ CONSENT_BUTTONS = (
 CONSENT_FRAMES = (
     'iframe[id^="sp_message_iframe"], iframe[title*="onsent"], iframe[data-testid="consent-frame"]'
 )
+CHALLENGE_PROBE = "return !!(window.gokuProps || window.AwsWafIntegration);"
+PAGE_SCRIPT = "return [location.href, document.documentElement.outerHTML];"
+CONSENT_PROBE = (
+    f"return !!document.querySelector({json.dumps('[data-testid=consent-banner], ' + CONSENT_FRAMES)});"
+)
 CHART_TOTAL_SCRIPT = """
 const data = document.getElementById('__NEXT_DATA__');
 try {
@@ -240,7 +245,8 @@ class ImdbClient:
         documents = _Documents(browser)
         documents.collect()
         latest = documents.latest()
-        if latest is not None and _is_challenge(latest, driver.page_source):
+        # One round trip instead of the whole page: is this the WAF's challenge script?
+        if latest is not None and (_is_challenge(latest, None) or driver.execute_script(CHALLENGE_PROBE)):
             self._challenge_wait(browser, documents, url)
             latest = documents.latest()
         # Often the challenge has already reloaded the page by the time get() returns.
@@ -248,19 +254,19 @@ class ImdbClient:
         challenge_passed = challenged and latest is not None and not _is_challenge(latest, None)
         status = latest["status"] if latest else None
         headers = latest["headers"] if latest else {}
-        reason = self._blocked(status=status, headers=headers, html=driver.page_source)
-        if reason:
-            logger.warning("imdb_page_blocked", url=url, status=status, reason=reason)
-            raise ImdbBlocked(url, reason, status)
+        self._block_check(url, status, headers, None)
         self._consent_dismiss(browser)
         rows = finish(browser)
+        final_url, html = driver.execute_script(PAGE_SCRIPT)
+        # The body too: a 200 carrying the challenge page is a block as well.
+        self._block_check(url, status, headers, html)
         page = ImdbPage(
             url=url,
-            final_url=driver.current_url,
+            final_url=final_url,
             language=language,
             status=status,
             headers=headers,
-            html=driver.page_source,
+            html=html,
             rows=rows,
             challenge_passed=challenge_passed,
         )
@@ -273,6 +279,12 @@ class ImdbClient:
             seconds=round(time.monotonic() - started, 2),
         )
         return page
+
+    def _block_check(self, url: str, status: int | None, headers: dict[str, str], html: str | None) -> None:
+        reason = self._blocked(status=status, headers=headers, html=html)
+        if reason:
+            logger.warning("imdb_page_blocked", url=url, status=status, reason=reason)
+            raise ImdbBlocked(url, reason, status)
 
     def _polite_pause(self, browser: Browser) -> None:
         wait = browser.last_navigation_at + settings.SCRAPER_DELAY_SECONDS - time.monotonic()
@@ -315,6 +327,8 @@ class ImdbClient:
     def _consent_dismiss(self, browser: Browser) -> None:
         """Accept a cookie-consent banner or iframe if the page shows one (EU visitors get one)."""
         driver = browser.driver
+        if not driver.execute_script(CONSENT_PROBE):
+            return
         for selector in CONSENT_BUTTONS:
             for button in driver.find_elements(By.CSS_SELECTOR, selector):
                 if _click(driver, button):
@@ -442,10 +456,13 @@ class _Documents:
 
     def __init__(self, browser: Browser) -> None:
         self.driver = browser.driver
-        self.frame_id = self._main_frame_id()
+        if browser.main_frame_id is None:
+            browser.main_frame_id = self._main_frame_id()
+        self.frame_id = browser.main_frame_id
         self.responses: list[dict[str, Any]] = []
 
     def _main_frame_id(self) -> str | None:
+        # The tab's target id is its main frame's id; the scraper never opens another tab.
         try:
             return self.driver.execute_cdp_cmd("Target.getTargetInfo", {})["targetInfo"]["targetId"]
         except (WebDriverException, KeyError):
