@@ -3,8 +3,7 @@
 import os
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -12,33 +11,9 @@ from django.test import override_settings
 
 from apps.scraping.browser import BrowserPool, browser_processes
 from apps.scraping.imdb_client import ImdbClient, ImdbUnavailable
-from tests.conftest import service_missing
 from tests.standins.imdb_site import HANGING_ID, SLOW_ID, ImdbSite
 from tests.support.processes import WatchedProcess, server_environment
-
-FAST = {
-    "SCRAPER_DELAY_SECONDS": 0,
-    "SCRAPER_ATTEMPTS": 1,
-    "SCRAPER_PAGE_LOAD_TIMEOUT_SECONDS": 20,
-    "SCRAPER_WAIT_SECONDS": 10,
-}
-
-
-def eventually(condition: Callable[[], object], timeout: float = 15.0) -> None:
-    """Wait until `condition()` is true, checking every 50 ms; fail after `timeout` seconds."""
-    pause = threading.Event()
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        pause.wait(0.05)
-    assert condition(), f"still false after {timeout} s: {condition}"
-
-
-def chromium_required() -> None:
-    import shutil
-
-    if not (shutil.which(settings.CHROME_BINARY) and shutil.which(settings.CHROMEDRIVER_PATH)):
-        service_missing("needs Chromium and chromedriver: apt-get install chromium chromium-driver")
+from tests.support.scraping import FAST, chromium_required, eventually
 
 
 @pytest.fixture

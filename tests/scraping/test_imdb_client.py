@@ -9,8 +9,8 @@ from django.test import override_settings
 from apps.scraping.browser import BrowserPool, browser_processes
 from apps.scraping.imdb_client import ImdbBlocked, ImdbClient
 from apps.scraping.imdb_pages import chart_page_parse, list_page_parse, title_page_parse
-from tests.scraping.test_browser import FAST, chromium_required, eventually
 from tests.standins.imdb_site import CAPTCHA_ID, FORBIDDEN_ID, ImdbSite
+from tests.support.scraping import FAST, chromium_required, eventually
 
 pytestmark = pytest.mark.browser
 

@@ -69,7 +69,12 @@ def test_the_admin_shows_the_open_circuit_and_the_runs(admin_client):
 
 
 def test_other_languages_add_their_display_titles_as_localized_titles():
-    english = {"imdb_id": "tt1375666", "primary_title": "Inception", "plot": "A thief…", "source": "imdb_page"}
+    english = {
+        "imdb_id": "tt1375666",
+        "primary_title": "Inception",
+        "plot": "A thief…",
+        "source": "imdb_page",
+    }
     ukrainian = {"imdb_id": "tt1375666", "primary_title": "Початок", "plot": "Злодій…", "source": "imdb_page"}
     russian = {"imdb_id": "tt1375666", "primary_title": "Начало", "source": "imdb_page"}
 

@@ -11,8 +11,8 @@ from apps.scraping.browser import browser_processes
 from apps.scraping.models import ScrapeCircuit, ScrapeRun
 from apps.scraping.tasks import scrape_titles_task
 from apps.stream.models import Event
-from tests.scraping.test_browser import FAST, chromium_required, eventually
 from tests.standins.imdb_site import CAPTCHA_ID, FORBIDDEN_ID, ImdbSite
+from tests.support.scraping import FAST, chromium_required, eventually
 
 
 def scrape(*args: str) -> str:
