@@ -54,6 +54,9 @@ def setting_value(name: str, **env: str) -> str:
         ({"TIME_ZONE": "Mars/Olympus_Mons"}, "TIME_ZONE", "IANA zone"),
         ({"TMDB_BASE_URL": "api.themoviedb.org"}, "TMDB_BASE_URL", "http://"),
         ({"CSRF_TRUSTED_ORIGINS": "cinestream.example"}, "CSRF_TRUSTED_ORIGINS", "https://"),
+        ({"SCRAPER_BROWSERS": "0"}, "SCRAPER_BROWSERS", ">= 1"),
+        ({"SCRAPER_DELAY_SECONDS": "-1"}, "SCRAPER_DELAY_SECONDS", ">= 0"),
+        ({"SCRAPER_DAILY_LANGUAGES": "uk,de"}, "SCRAPER_DAILY_LANGUAGES", "uk, en or ru"),
         (
             {"DATABASE_CONN_MAX_AGE": "forever", "DATABASE_URL": "postgres://x@h/db"},
             "DATABASE_CONN_MAX_AGE",
