@@ -64,6 +64,10 @@ class BrowserUnavailable(Exception):
     """Chromium or chromedriver could not be started; safe to retry later."""
 
 
+class BrowserMissing(BrowserUnavailable):
+    """Chromium or chromedriver is not installed where the settings say: retrying cannot help."""
+
+
 class BrowserBroken(Exception):
     """A browser crashed or hung and was discarded; the page may be tried again."""
 
@@ -240,7 +244,7 @@ def browser_start(*, language: str = "en") -> Browser:
     """A fresh headless Chromium (new empty profile) answering in `language`."""
     chromium, chromedriver = settings.CHROME_BINARY, settings.CHROMEDRIVER_PATH
     if not (shutil.which(chromium) and shutil.which(chromedriver)):
-        raise BrowserUnavailable(
+        raise BrowserMissing(
             f"Chromium not found at {chromium} or chromedriver at {chromedriver} "
             "(apt-get install chromium chromium-driver)"
         )

@@ -37,9 +37,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from apps.scraping.browser import (
+    ACCEPT_LANGUAGES,
     COMMAND_MARGIN_SECONDS,
     Browser,
     BrowserBroken,
+    BrowserMissing,
     BrowserPool,
     BrowserUnavailable,
     is_browser_broken,
@@ -213,6 +215,8 @@ class ImdbClient:
                     if is_browser_broken(exc):
                         raise BrowserBroken(f"{url}: {_message(exc)}") from exc
                     raise
+        except BrowserMissing:
+            raise
         except (BrowserBroken, BrowserUnavailable) as exc:
             raise ImdbUnavailable(str(exc)) from exc
         except (urllib3.exceptions.HTTPError, ConnectionError) as exc:
@@ -295,7 +299,6 @@ class ImdbClient:
         """Accept-Language for this page; the URL prefix does the rest."""
         if browser.language == language:
             return
-        from apps.scraping.browser import ACCEPT_LANGUAGES
 
         driver = browser.driver
         user_agent = driver.execute_script("return navigator.userAgent")

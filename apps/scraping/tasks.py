@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from apps.scraping.browser import BrowserUnavailable
+from apps.scraping.browser import BrowserMissing, BrowserUnavailable
 from apps.scraping.imdb_client import ImdbUnavailable
 from apps.scraping.services import (
     CircuitOpen,
@@ -15,10 +15,12 @@ from apps.scraping.services import (
     titles_most_shown,
 )
 
-# Retried: a browser that would not start or a page that kept failing. A blocked page is
-# not retried here: the circuit breaker decides when IMDb may be asked again.
+# Retried: a browser that would not start or a page that kept failing (not a missing
+# Chromium). A blocked page is not retried here: the circuit breaker decides when IMDb may
+# be asked again.
 RETRY = {
     "autoretry_for": (BrowserUnavailable, ImdbUnavailable),
+    "dont_autoretry_for": (BrowserMissing,),
     "retry_backoff": 60,
     "retry_backoff_max": 30 * 60,
     "retry_jitter": True,

@@ -118,3 +118,14 @@ def test_repeated_blocks_open_the_circuit_and_scraping_pauses(site: ImdbSite):
 def test_bad_input_is_refused_with_a_clear_message(args: list[str], message: str):
     with pytest.raises(CommandError, match=message):
         scrape(*args)
+
+
+@pytest.mark.django_db
+def test_a_missing_chromium_is_reported_at_once():
+    with (
+        override_settings(CHROME_BINARY="/nonexistent/chromium"),
+        pytest.raises(CommandError, match="no browser: Chromium not found at /nonexistent/chromium"),
+    ):
+        scrape("--title", "tt0111161", "tt1375666")
+
+    assert ScrapeRun.objects.get().status == "failed"
