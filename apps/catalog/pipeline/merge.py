@@ -22,8 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from apps.catalog.bulk import objects_insert, rows_delete, rows_insert, rows_update
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
 
@@ -46,6 +49,8 @@ SCALAR_FIELDS = (
     "keywords",
 )
 ROLES = {"directors": CreditRole.DIRECTOR, "writers": CreditRole.WRITER, "stars": CreditRole.STAR}
+# A change to these moves a title between other titles' recommendations.
+NEIGHBOURLY = frozenset({"start_year", "genres", *ROLES})
 
 
 @dataclass
@@ -117,14 +122,17 @@ class _Batch:
         seen_at = record.scraped_at or datetime.now(UTC)
         provenance = [record.source, seen_at.isoformat()]
         changed = False
+        pending = PENDING_SELF
 
         def take(name: str) -> bool:
-            nonlocal changed
+            nonlocal changed, pending
             if not _wins(name, title, record.source, seen_at):
                 return False
             title.field_sources[name] = provenance
             self.dirty_fields.add("field_sources")
             changed = True
+            if name in NEIGHBOURLY:
+                pending = PENDING_NEIGHBOURS
             return True
 
         for name in SCALAR_FIELDS:
@@ -174,7 +182,8 @@ class _Batch:
             title.source, title.scraped_at = record.source, seen_at
             if record.source_url:
                 title.source_url = record.source_url
-            self.dirty_fields.update(("source", "scraped_at", "source_url"))
+            title.enrich_pending = max(title.enrich_pending, pending)
+            self.dirty_fields.update(("source", "scraped_at", "source_url", "enrich_pending"))
             self.dirty_titles.add(title.pk)
 
     def save(self) -> None:
@@ -189,26 +198,44 @@ class _Batch:
                 title.search_text = search_text_build(names)
                 self.dirty_fields.add("search_text")
         if titles and self.dirty_fields:
-            Title.objects.bulk_update(titles, [*sorted(self.dirty_fields), "updated_at"], batch_size=500)
+            columns, now = [*sorted(self.dirty_fields), "updated_at"], timezone.now()
+            for title in titles:
+                title.updated_at = now
+            rows_update(
+                Title, columns, ([title.pk, *(getattr(title, c) for c in columns)] for title in titles)
+            )
         self._save_genres()
         self._save_credits()
-        LocalizedTitle.objects.bulk_create(self.new_akas, ignore_conflicts=True, batch_size=1000)
+        rows_insert(
+            LocalizedTitle,
+            ["title", "name", "region", "language", "is_original", "ordering"],
+            (
+                (aka.title_id, aka.name, aka.region, aka.language, aka.is_original, aka.ordering)
+                for aka in self.new_akas
+            ),
+            conflict=["title", "region", "language", "name"],
+        )
 
     def _save_genres(self) -> None:
         if not self.new_genres:
             return
         names = {name for genres in self.new_genres.values() for name in genres}
-        Genre.objects.bulk_create([Genre(name=name) for name in sorted(names)], ignore_conflicts=True)
         genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
+        if len(genre_ids) < len(names):
+            rows_insert(
+                Genre, ["name"], ([name] for name in sorted(names - set(genre_ids))), conflict=["name"]
+            )
+            genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
         through = Title.genres.through
-        through.objects.filter(title_id__in=self.new_genres).delete()
-        through.objects.bulk_create(
-            [
-                through(title_id=title_id, genre_id=genre_ids[name])
+        rows_delete(through, "title", self.new_genres)
+        rows_insert(
+            through,
+            ["title", "genre"],
+            (
+                (title_id, genre_ids[name])
                 for title_id, genres in self.new_genres.items()
-                for name in genres
-            ],
-            batch_size=1000,
+                for name in dict.fromkeys(genres)
+            ),
         )
 
     def _save_credits(self) -> None:
@@ -220,35 +247,48 @@ class _Batch:
             for credit in credits
             if credit.imdb_id
         }
-        Person.objects.bulk_create(
-            [Person(imdb_id=imdb_id, name=name) for imdb_id, name in sorted(people.items()) if name],
-            update_conflicts=True,
-            unique_fields=["imdb_id"],
-            update_fields=["name"],
-            batch_size=1000,
-        )
-        Person.objects.bulk_create(
-            [Person(imdb_id=imdb_id, name=imdb_id) for imdb_id, name in sorted(people.items()) if not name],
-            ignore_conflicts=True,
-        )
         person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
+        # A known person keeps the name it has unless the record names them (the datasets'
+        # name.basics is imported first); an unknown one without a name is named by its id.
+        rows_insert(
+            Person,
+            ["imdb_id", "name"],
+            sorted((imdb_id, name) for imdb_id, name in people.items() if name),
+            conflict=["imdb_id"],
+            update=["name"],
+        )
+        rows_insert(
+            Person,
+            ["imdb_id", "name"],
+            sorted(
+                (imdb_id, imdb_id)
+                for imdb_id, name in people.items()
+                if not name and imdb_id not in person_ids
+            ),
+            conflict=["imdb_id"],
+        )
+        if len(person_ids) < len(people):
+            person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
+        by_role: dict[str, list[int]] = defaultdict(list)
         for title_id, role in self.new_credits:
-            Credit.objects.filter(title_id=title_id, role=role).delete()
-        Credit.objects.bulk_create(
-            [
-                Credit(
-                    title_id=title_id,
-                    person_id=person_ids[credit.imdb_id],
-                    role=role,
-                    ordering=credit.ordering,
-                    characters=list(credit.characters),
-                )
-                for (title_id, role), credits in self.new_credits.items()
-                for credit in credits
-                if credit.imdb_id
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
+            by_role[role].append(title_id)
+        for role, title_ids in by_role.items():
+            rows_delete(Credit, "title", title_ids, role=role)
+        # The titles' rows are locked and their credits for these roles deleted, so only
+        # a person listed twice in one role could collide: keep their first credit.
+        credits = {
+            (title_id, person_ids[credit.imdb_id], role): credit
+            for (title_id, role), credits in self.new_credits.items()
+            for credit in reversed(credits)
+            if credit.imdb_id
+        }
+        rows_insert(
+            Credit,
+            ["title", "person", "role", "ordering", "characters"],
+            (
+                (title_id, person_id, role, credit.ordering, list(credit.characters))
+                for (title_id, person_id, role), credit in credits.items()
+            ),
         )
 
 
@@ -261,14 +301,13 @@ def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
         ids = sorted({record.imdb_id for record in records})
         existed = set(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", flat=True))
         first = {record.imdb_id: record for record in reversed(records)}
-        Title.objects.bulk_create(
+        objects_insert(
             [
                 Title(imdb_id=imdb_id, title_type="", primary_title="", source=first[imdb_id].source)
                 for imdb_id in ids
                 if imdb_id not in existed
             ],
-            ignore_conflicts=True,
-            batch_size=1000,
+            conflict=["imdb_id"],
         )
         titles = {
             title.imdb_id: title

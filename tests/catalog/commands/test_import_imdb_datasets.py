@@ -97,7 +97,7 @@ def test_a_file_out_of_order_stops_the_import_with_a_clear_error(tmp_path, datas
     [
         (["--types", "movie,film"], "--types: unknown title type film"),
         (["--min-votes", "-1"], "--min-votes: expected a number >= 0"),
-        (["--url", "http://127.0.0.1:9/"], r"name\.basics\.tsv\.gz: .*Connection refused"),
+        (["--url", "http://127.0.0.1:9/"], r"title\.basics\.tsv\.gz: .*Connection refused"),
     ],
 )
 @pytest.mark.django_db
