@@ -9,7 +9,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.catalog.bulk import rows_insert
 from apps.catalog.models import DatasetDigest, DatasetFile, Person, Source, Title
 from apps.catalog.pipeline.clean import record_clean
 from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, pending_enrich
@@ -28,6 +27,7 @@ from apps.scraping.imdb_datasets import (
 )
 from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
 from apps.scraping.records import TitleRecord
+from cinestream.bulk import rows_insert
 
 BATCH_SIZE = 1000
 

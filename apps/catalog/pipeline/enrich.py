@@ -23,7 +23,7 @@ in which order they came, and publishes exactly one `movie` event per title that
 """
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -31,9 +31,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Avg, Count
 
-from apps.catalog.bulk import rows_update
 from apps.catalog.models import Credit, CreditRole, RecommendationBucket, Title
 from apps.stream.services import publish_many
+from cinestream.bulk import rows_update
 
 THEMES: dict[str, dict[str, frozenset[str]]] = {
     "Prison": {
@@ -194,6 +194,7 @@ class _Catalog:
         }
         self.director_stats = self._director_stats(people)
         self.buckets: dict[tuple[str, str], list[int]] = {}
+        self.neighbourhood = _Neighbourhood()
         neighbours = set(self.directors)
         neighbours |= self._co_credited([pk for pk, level in pending.items() if level >= PENDING_NEIGHBOURS])
         self.work = sorted(set(pending) | neighbours)
@@ -259,50 +260,71 @@ def _genres_of(title_ids: Iterable[int]) -> dict[int, set[str]]:
     return genres
 
 
-def _recommendations(
-    catalog: _Catalog, facts: dict[int, dict], genres: dict[int, set[str]]
-) -> dict[int, list]:
-    """The recommendations of the titles in `facts` (their rows, as dicts)."""
+class _Neighbourhood:
+    """Titles' facts and people's titles, read once per pass however many chunks use them."""
+
+    def __init__(self) -> None:
+        self.facts: dict[int, tuple[str, str, frozenset[str]]] = {}  # pk -> imdb id, decade, genres
+        self.titles_of: dict[int, set[int]] = {}  # person -> titles
+
+    def titles_facts(self, title_ids: Iterable[int]) -> dict[int, tuple[str, str, frozenset[str]]]:
+        missing = [pk for pk in title_ids if pk not in self.facts]
+        if missing:
+            genres = _genres_of(missing)
+            for pk, imdb_id, start_year in _in(
+                Title.objects.values_list("pk", "imdb_id", "start_year"), "pk", missing
+            ):
+                self.facts[pk] = (imdb_id, decade_of(start_year), frozenset(genres[pk]))
+        return self.facts
+
+    def people_titles(self, people: Iterable[int]) -> dict[int, set[int]]:
+        missing = [person for person in people if person not in self.titles_of]
+        if missing:
+            found: dict[int, set[int]] = defaultdict(set)
+            for title_id, person_id in _in(
+                Credit.objects.values_list("title_id", "person_id"), "person_id", missing
+            ):
+                found[person_id].add(title_id)
+            for person in missing:
+                self.titles_of[person] = found.get(person, set())
+        return self.titles_of
+
+
+def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The recommendations of these titles."""
+    title_ids = list(title_ids)
     people: dict[int, set[int]] = defaultdict(set)
-    for title_id, person_id in _in(Credit.objects.values_list("title_id", "person_id"), "title_id", facts):
-        people[title_id].add(person_id)
-    credited: dict[int, set[int]] = defaultdict(set)  # candidate title -> the people it shares
     for title_id, person_id in _in(
-        Credit.objects.values_list("title_id", "person_id"), "person_id", set().union(*people.values())
+        Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
     ):
-        credited[title_id].add(person_id)
-    by_person: dict[int, set[int]] = defaultdict(set)
-    for title_id, shared in credited.items():
-        for person_id in shared:
-            by_person[person_id].add(title_id)
-    pools: dict[int, set[int]] = {}
-    for pk, row in facts.items():
-        decade = decade_of(row["start_year"])
-        pool = set().union(*(by_person[person_id] for person_id in people[pk]))
+        people[title_id].add(person_id)
+    near = catalog.neighbourhood
+    titles_of = near.people_titles(set().union(*people.values()) if people else ())
+    facts = near.titles_facts(title_ids)
+    pools: dict[int, Counter] = {}
+    for pk in title_ids:
+        shared: Counter = Counter()  # candidate -> people it shares with this title
+        for person in people[pk]:
+            shared.update(titles_of[person])
+        _imdb_id, decade, genres = facts[pk]
         if decade:
-            for genre in genres[pk]:
-                pool.update(catalog.bucket((decade, genre)))
-        pool.discard(pk)
-        pools[pk] = pool
-    candidates = set().union(*pools.values()) if pools else set()
-    candidate_facts = {
-        pk: (imdb_id, decade_of(start_year))
-        for pk, imdb_id, start_year in _in(
-            Title.objects.values_list("pk", "imdb_id", "start_year"), "pk", candidates
-        )
-    }
-    candidate_genres = _genres_of(candidates)
+            for genre in genres:
+                for candidate in catalog.bucket((decade, genre)):
+                    shared.setdefault(candidate, 0)
+        shared.pop(pk, None)
+        pools[pk] = shared
+    facts = near.titles_facts({candidate for pool in pools.values() for candidate in pool})
     result = {}
-    for pk, row in facts.items():
-        decade, own_people, own_genres = decade_of(row["start_year"]), people[pk], genres[pk]
+    for pk, pool in pools.items():
+        _imdb_id, decade, genres = facts[pk]
         scored = []
-        for candidate in pools[pk]:
-            if candidate not in candidate_facts:
+        for candidate, shared in pool.items():
+            if candidate not in facts:
                 continue
-            imdb_id, candidate_decade = candidate_facts[candidate]
+            imdb_id, candidate_decade, candidate_genres = facts[candidate]
             score = (
-                2 * len(own_people & credited.get(candidate, set()))
-                + len(own_genres & candidate_genres[candidate])
+                2 * shared
+                + len(genres & candidate_genres)
                 + (1 if decade and candidate_decade == decade else 0)
             )
             if score > 0:
@@ -323,7 +345,7 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> list[int]:
         for row in Title.objects.select_for_update().filter(pk__in=chunk).order_by("imdb_id").values(*FACTS)
     }
     genres = _genres_of(facts)
-    recommendations = _recommendations(catalog, facts, genres)
+    recommendations = _recommendations(catalog, facts)
     rows, announce = [], []
     for pk, row in facts.items():
         values = {

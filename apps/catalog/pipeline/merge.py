@@ -24,11 +24,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.catalog.bulk import objects_insert, rows_delete, rows_insert, rows_update
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
 from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
+from cinestream.bulk import objects_insert, rows_delete, rows_insert, rows_update
 
 SOURCE_RANK = {Source.ADMIN: 4, Source.IMDB_PAGE: 3, Source.IMDB_DATASETS: 2, Source.LAKE_IMPORT: 1}
 MEASUREMENTS = frozenset({"rating", "votes"})

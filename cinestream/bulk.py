@@ -36,10 +36,14 @@ def _preparer(field: models.Field):
 
 def _prepare(model: type[models.Model], columns: Sequence[str]):
     fields = [model._meta.get_field(name) for name in columns]
-    preparers = [_preparer(field) for field in fields]
+    preparers = [(index, _preparer(field)) for index, field in enumerate(fields)]
+    preparers = [(index, prepare) for index, prepare in preparers if prepare is not _as_is]
 
     def prepared(row: Sequence[Any]) -> list[Any]:
-        return [prepare(value, connection) for prepare, value in zip(preparers, row, strict=True)]
+        row = list(row)
+        for index, prepare in preparers:
+            row[index] = prepare(row[index], connection)
+        return row
 
     return [field.column for field in fields], prepared
 
@@ -166,7 +170,8 @@ def objects_insert(objects: Sequence[models.Model], *, conflict: Sequence[str] =
     if not objects:
         return 0
     model = type(objects[0])
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    # An automatic primary key is left to the database; any other is the caller's.
+    fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
     return rows_insert(
         model,
         [field.name for field in fields],
