@@ -170,8 +170,12 @@ def objects_insert(objects: Sequence[models.Model], *, conflict: Sequence[str] =
     if not objects:
         return 0
     model = type(objects[0])
-    # An automatic primary key is left to the database; any other is the caller's.
-    fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
+    # An automatic primary key is left to the database unless the caller set it.
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not isinstance(field, models.AutoField) or objects[0].pk is not None
+    ]
     return rows_insert(
         model,
         [field.name for field in fields],

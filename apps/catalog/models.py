@@ -197,7 +197,7 @@ class LocalizedTitle(models.Model):
 
 
 class RecommendationBucket(models.Model):
-    """The 50 most voted titles of a (decade, genre), as recommendations last saw them."""
+    """The 20 most voted titles of a (decade, genre), as recommendations last saw them."""
 
     decade = models.CharField(max_length=8)
     genre = models.CharField(max_length=64)

@@ -205,6 +205,11 @@ def _characters(value: str | None) -> list[str]:
     return [str(character) for character in characters] if isinstance(characters, list) else [str(characters)]
 
 
+def _title_type(basic_lines: list[tuple[int, str]]) -> str | None:
+    fields = basic_lines[0][1].split("\t", 2) if basic_lines else []
+    return fields[1] if len(fields) > 1 else None
+
+
 # The title files in the order a title's digests are kept (see title_records).
 DIGESTED = ("title.basics", "title.ratings", "title.crew", "title.principals", "title.akas")
 
@@ -244,16 +249,16 @@ def title_records(
         while basics.pending is not None:
             number = basics.pending_key
             basic_lines = basics.take(number)
+            if types and _title_type(basic_lines) not in types:
+                continue  # most titles are of other types: not even split into fields
             basic_rows = basics.rows(basic_lines[:1])
             basic = basic_rows[0] if basic_rows else None
-            stored = known.get(basic["tconst"] or "") if basic else None
-            parts = {
-                name: reader(name).take(number)
-                for name in DIGESTED[1:]
-                if name not in skip or (stored is None and basic is not None)
-            }
             if basic is None or (types and basic["titleType"] not in types):
-                continue
+                continue  # the other files pass over this title's lines when next asked
+            stored = known.get(basic["tconst"] or "")
+            parts = {
+                name: reader(name).take(number) for name in DIGESTED[1:] if name not in skip or stored is None
+            }
             rating_rows = (
                 reader("title.ratings").rows(parts["title.ratings"][:1]) if "title.ratings" in parts else None
             )

@@ -14,10 +14,10 @@ in which order they came, and publishes exactly one `movie` event per title that
   catalog; every title of a director of a pending title is refreshed.
 - `recommendations`: up to 6 titles scored by shared people (2 each), shared genres
   (1 each) and the same decade (1), ties broken by IMDb id. Candidates are the titles
-  sharing a person plus the 50 most voted titles of each (decade, genre) bucket the
+  sharing a person plus the 20 most voted titles of each (decade, genre) bucket the
   title is in, so the cost per title stays bounded however large the catalog grows.
   When a title's people, genres or year change, the titles sharing a person with it are
-  refreshed with it. When a bucket's top 50 changes (votes move daily), its titles are
+  refreshed with it. When a bucket's top 20 changes (votes move daily), its titles are
   refreshed by `recommendations_buckets_refresh`, a daily task of its own, so that an
   import costs in proportion to what it changed.
 """
@@ -122,7 +122,7 @@ NEGATIVE = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 RECOMMENDATIONS = 6
-BUCKET_SIZE = 50
+BUCKET_SIZE = 20
 
 
 def decade_of(year: int | None) -> str:
@@ -382,9 +382,9 @@ def pending_enrich(*, chunk_size: int = CHUNK) -> int:
 
 
 def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
-    """Refresh the recommendations of the titles whose bucket's top 50 changed; return the events.
+    """Refresh the recommendations of the titles whose bucket's top 20 changed; return the events.
 
-    Vote counts move every day, and with them the top 50 of many buckets: this runs on its
+    Vote counts move every day, and with them the top 20 of many buckets: this runs on its
     own (daily, after the datasets refresh) so that an import stays proportional to what
     it changed.
     """

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
@@ -90,9 +90,9 @@ def _empty(value: Any) -> bool:
 class _Batch:
     """The stored state of one batch of titles and what the records change in it."""
 
-    def __init__(self, titles: dict[str, Title]) -> None:
+    def __init__(self, titles: dict[str, Title], *, stored: bool = True) -> None:
         self.titles = titles
-        ids = [title.pk for title in titles.values()]
+        ids = [title.pk for title in titles.values()] if stored else []
         self.genres: dict[int, list[str]] = defaultdict(list)
         for title_id, name in Title.genres.through.objects.filter(title_id__in=ids).values_list(
             "title_id", "genre__name"
@@ -186,7 +186,17 @@ class _Batch:
             self.dirty_fields.update(("source", "scraped_at", "source_url", "enrich_pending"))
             self.dirty_titles.add(title.pk)
 
-    def save(self) -> None:
+    def forget(self, title_ids: set[int]) -> None:
+        """Leave these titles out of what `save` writes."""
+        self.dirty_titles -= title_ids
+        self.new_genres = {pk: genres for pk, genres in self.new_genres.items() if pk not in title_ids}
+        self.new_credits = {
+            key: credits for key, credits in self.new_credits.items() if key[0] not in title_ids
+        }
+        self.new_akas = [aka for aka in self.new_akas if aka.title_id not in title_ids]
+
+    def titles_finish(self) -> list[Title]:
+        """The changed titles, their search text rebuilt where their names changed."""
         titles = [title for title in self.titles.values() if title.pk in self.dirty_titles]
         for title in titles:
             if title.pk in self.names_changed:
@@ -197,12 +207,17 @@ class _Batch:
                 ]
                 title.search_text = search_text_build(names)
                 self.dirty_fields.add("search_text")
-        if titles and self.dirty_fields:
+        return titles
+
+    def save(self, *, titles: bool = True) -> None:
+        """Write what changed; with `titles=False` the title rows are written by the caller."""
+        changed = self.titles_finish()
+        if titles and changed and self.dirty_fields:
             columns, now = [*sorted(self.dirty_fields), "updated_at"], timezone.now()
-            for title in titles:
+            for title in changed:
                 title.updated_at = now
             rows_update(
-                Title, columns, ([title.pk, *(getattr(title, c) for c in columns)] for title in titles)
+                Title, columns, ([title.pk, *(getattr(title, c) for c in columns)] for title in changed)
             )
         self._save_genres()
         self._save_credits()
@@ -292,6 +307,68 @@ class _Batch:
         )
 
 
+def _title_ids_reserve(count: int) -> list[int]:
+    """Primary keys for new titles, taken before their rows are written."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Title._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the transaction holds the database's write lock (IMMEDIATE), so no one
+        # else takes these; AUTOINCREMENT's counter is honoured so ids are never reused.
+        cursor.execute(
+            "SELECT MAX(last) FROM (SELECT MAX(id) AS last FROM catalog_title "
+            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'catalog_title')"
+        )
+        last = cursor.fetchone()[0] or 0
+        return list(range(last + 1, last + 1 + count))
+
+
+def _fresh_insert(records: Sequence[TitleRecord], ids: list[str], outcome: MergeOutcome) -> set[str]:
+    """Insert titles the catalog lacks in one write each; return those another worker inserted first."""
+    first = {record.imdb_id: record for record in reversed(records)}
+    titles = {
+        imdb_id: Title(pk=pk, imdb_id=imdb_id, title_type="", primary_title="", source=first[imdb_id].source)
+        for imdb_id, pk in zip(ids, _title_ids_reserve(len(ids)), strict=True)
+    }
+    batch = _Batch(titles, stored=False)
+    for record in records:
+        batch.apply(record)
+    batch.titles_finish()
+    objects_insert(list(titles.values()), conflict=["imdb_id"])
+    stored = dict(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", "pk"))
+    lost = {imdb_id for imdb_id in ids if stored.get(imdb_id) != titles[imdb_id].pk}
+    batch.forget({titles[imdb_id].pk for imdb_id in lost})
+    batch.save(titles=False)
+    for imdb_id in ids:
+        if imdb_id in lost:
+            continue
+        if titles[imdb_id].pk in batch.dirty_titles:
+            outcome.inserted.append(titles[imdb_id].pk)
+        else:
+            outcome.unchanged += 1  # a record with nothing in it: a bare row, as before
+    return lost
+
+
+def _stored_merge(records: Sequence[TitleRecord], ids: list[str], outcome: MergeOutcome) -> None:
+    """Merge records into stored titles, their rows locked in id order."""
+    titles = {
+        title.imdb_id: title
+        for title in Title.objects.select_for_update().filter(imdb_id__in=ids).order_by("imdb_id")
+    }
+    batch = _Batch(titles)
+    for record in records:
+        batch.apply(record)
+    batch.save()
+    for title in titles.values():
+        if title.pk in batch.dirty_titles:
+            outcome.updated.append(title.pk)
+        else:
+            outcome.unchanged += 1
+
+
 def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
     """Upsert a batch of normalized records; return which titles were inserted or changed."""
     outcome = MergeOutcome()
@@ -300,28 +377,14 @@ def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
     with transaction.atomic():
         ids = sorted({record.imdb_id for record in records})
         existed = set(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", flat=True))
-        first = {record.imdb_id: record for record in reversed(records)}
-        objects_insert(
-            [
-                Title(imdb_id=imdb_id, title_type="", primary_title="", source=first[imdb_id].source)
-                for imdb_id in ids
-                if imdb_id not in existed
-            ],
-            conflict=["imdb_id"],
-        )
-        titles = {
-            title.imdb_id: title
-            for title in Title.objects.select_for_update().filter(imdb_id__in=ids).order_by("imdb_id")
-        }
-        batch = _Batch(titles)
-        for record in records:
-            batch.apply(record)
-        batch.save()
-        for imdb_id, title in titles.items():
-            if title.pk not in batch.dirty_titles:
-                outcome.unchanged += 1
-            elif imdb_id in existed:
-                outcome.updated.append(title.pk)
-            else:
-                outcome.inserted.append(title.pk)
+        fresh = [imdb_id for imdb_id in ids if imdb_id not in existed]
+        if fresh:
+            wanted = set(fresh)
+            existed |= _fresh_insert(
+                [record for record in records if record.imdb_id in wanted], fresh, outcome
+            )
+        if existed:
+            _stored_merge(
+                [record for record in records if record.imdb_id in existed], sorted(existed), outcome
+            )
     return outcome
