@@ -28,10 +28,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Avg, Count
 
-from apps.catalog.models import Credit, CreditRole, RecommendationBucket, Title
+from apps.catalog.models import Credit, CreditRole, Genre, RecommendationBucket, Title
 from apps.stream.services import publish_many
 from cinestream.bulk import rows_update
 
@@ -160,6 +160,8 @@ def _one_decimal(value: float | Decimal | None) -> float | None:
 PENDING_SELF = 1
 PENDING_NEIGHBOURS = 2
 CHUNK = 2000
+# From this many titles at work, a pass reads the whole catalog's credits and buckets at once.
+PRELOAD_FROM = 5000
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -179,7 +181,8 @@ class _Catalog:
 
     def __init__(self, pending: dict[int, int]) -> None:
         self.pending = pending
-        people = set(self._first_directors(pending).values())
+        first = self._first_directors(pending)
+        people = set(first.values())
         # A director's other titles see their stats change too (where they are its first director).
         directed = {
             title_id
@@ -187,17 +190,15 @@ class _Catalog:
                 Credit.objects.filter(role=CreditRole.DIRECTOR).values_list("title_id"), "person_id", people
             )
         }
-        self.directors = {
-            title_id: person_id
-            for title_id, person_id in self._first_directors(directed | set(pending)).items()
-            if title_id in pending or person_id in people
-        }
+        others = self._first_directors(directed - pending.keys())
+        self.directors = first | {title_id: person for title_id, person in others.items() if person in people}
         self.director_stats = self._director_stats(people)
         self.buckets: dict[tuple[str, str], list[int]] = {}
         self.neighbourhood = _Neighbourhood()
-        neighbours = set(self.directors)
-        neighbours |= self._co_credited([pk for pk, level in pending.items() if level >= PENDING_NEIGHBOURS])
-        self.work = sorted(set(pending) | neighbours)
+        self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited())
+        if len(self.work) >= PRELOAD_FROM:
+            self.buckets = self._buckets_all()
+            self.neighbourhood.preload()
 
     @staticmethod
     def _first_directors(title_ids: Iterable[int]) -> dict[int, int]:
@@ -235,20 +236,54 @@ class _Catalog:
         )
 
     @staticmethod
-    def _co_credited(title_ids: list[int]) -> set[int]:
-        people = {
-            person_id for (person_id,) in _in(Credit.objects.values_list("person_id"), "title_id", title_ids)
-        }
-        return {title_id for (title_id,) in _in(Credit.objects.values_list("title_id"), "person_id", people)}
+    def _co_credited() -> set[int]:
+        """Titles not yet pending that share a person with a title pending with its neighbours."""
+        people = Credit.objects.filter(title__enrich_pending__gte=PENDING_NEIGHBOURS).values("person_id")
+        return set(
+            Credit.objects.filter(person_id__in=people, title__enrich_pending=0)
+            .values_list("title_id", flat=True)
+            .distinct()
+        )
+
+    @staticmethod
+    def _buckets_all() -> dict[tuple[str, str], list[int]]:
+        """Every bucket's top titles in one query (window functions: PostgreSQL and SQLite alike)."""
+        title, through, genre = (
+            Title._meta.db_table,
+            Title.genres.through._meta.db_table,
+            Genre._meta.db_table,
+        )
+        buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT decade, genre, id FROM (
+                    SELECT t.start_year / 10 * 10 AS decade, g.name AS genre, t.id AS id,
+                           ROW_NUMBER() OVER (
+                               PARTITION BY t.start_year / 10, g.name ORDER BY t.votes DESC, t.imdb_id
+                           ) AS place
+                    FROM {title} t
+                    JOIN {through} tg ON tg.title_id = t.id
+                    JOIN {genre} g ON g.id = tg.genre_id
+                    WHERE t.start_year IS NOT NULL AND t.start_year > 0
+                ) ranked
+                WHERE place <= %s
+                ORDER BY decade, genre, place
+                """,
+                [BUCKET_SIZE],
+            )
+            for decade, name, title_id in cursor.fetchall():
+                buckets[f"{decade}s", name].append(title_id)
+        return dict(buckets)
 
     def bucket(self, key: tuple[str, str]) -> list[int]:
-        if key not in self.buckets:
+        if key not in self.buckets and not self.neighbourhood.preloaded:
             self.buckets[key] = list(
                 self._bucket_query(key)
                 .order_by("-votes", "imdb_id")
                 .values_list("pk", flat=True)[:BUCKET_SIZE]
             )
-        return self.buckets[key]
+        return self.buckets.get(key, [])
 
 
 def _genres_of(title_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -266,9 +301,35 @@ class _Neighbourhood:
     def __init__(self) -> None:
         self.facts: dict[int, tuple[str, str, frozenset[str]]] = {}  # pk -> imdb id, decade, genres
         self.titles_of: dict[int, set[int]] = {}  # person -> titles
+        self.people_of: dict[int, set[int]] = defaultdict(set)  # title -> people (when preloaded)
+        self.preloaded = False
+
+    def preload(self) -> None:
+        """Read the whole catalog's facts and credits at once: cheaper when most of it is at work."""
+        genres = defaultdict(set)
+        for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name"):
+            genres[title_id].add(name)
+        for pk, imdb_id, start_year in Title.objects.values_list("pk", "imdb_id", "start_year"):
+            self.facts[pk] = (imdb_id, decade_of(start_year), frozenset(genres[pk]))
+        titles_of: dict[int, set[int]] = defaultdict(set)
+        for title_id, person_id in Credit.objects.values_list("title_id", "person_id"):
+            titles_of[person_id].add(title_id)
+            self.people_of[title_id].add(person_id)
+        self.titles_of = titles_of
+        self.preloaded = True
+
+    def people(self, title_ids: list[int]) -> dict[int, set[int]]:
+        if self.preloaded:
+            return self.people_of
+        people: dict[int, set[int]] = defaultdict(set)
+        for title_id, person_id in _in(
+            Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
+        ):
+            people[title_id].add(person_id)
+        return people
 
     def titles_facts(self, title_ids: Iterable[int]) -> dict[int, tuple[str, str, frozenset[str]]]:
-        missing = [pk for pk in title_ids if pk not in self.facts]
+        missing = [] if self.preloaded else [pk for pk in title_ids if pk not in self.facts]
         if missing:
             genres = _genres_of(missing)
             for pk, imdb_id, start_year in _in(
@@ -278,7 +339,7 @@ class _Neighbourhood:
         return self.facts
 
     def people_titles(self, people: Iterable[int]) -> dict[int, set[int]]:
-        missing = [person for person in people if person not in self.titles_of]
+        missing = [] if self.preloaded else [person for person in people if person not in self.titles_of]
         if missing:
             found: dict[int, set[int]] = defaultdict(set)
             for title_id, person_id in _in(
@@ -299,7 +360,7 @@ def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, l
     ):
         people[title_id].add(person_id)
     near = catalog.neighbourhood
-    titles_of = near.people_titles(set().union(*people.values()) if people else ())
+    titles_of = near.people_titles({person for pk in title_ids for person in people[pk]})
     facts = near.titles_facts(title_ids)
     pools: dict[int, Counter] = {}
     for pk in title_ids:
