@@ -158,10 +158,11 @@ def imdb_datasets_import(
     fingerprints = {name: files.fingerprint(name) for name in (*DIGESTED, NAME_FILE)}
     known = _digests_known()
     stored_files = dict(DatasetFile.objects.values_list("name", "fingerprint")) if known else {}
+    # title.basics is read every time: it says which titles there are.
     unchanged_files = frozenset(
         name
         for name, fingerprint in fingerprints.items()
-        if fingerprint and stored_files.get(name) == fingerprint
+        if fingerprint and stored_files.get(name) == fingerprint and name != "title.basics"
     )
     people = 0
     if NAME_FILE not in unchanged_files:

@@ -61,8 +61,8 @@ class DatasetFiles:
         self.timeout = timeout
 
     def fingerprint(self, name: str) -> str | None:
-        """What identifies this version of a file: its SHA-256, or the server's ETag or
-        Last-Modified and length; None when the server names neither."""
+        """What identifies this version of a file: its SHA-256, or the server's ETag; None
+        when the server sends none (Last-Modified has one-second resolution: not enough)."""
         filename = f"{name}.tsv.gz"
         try:
             if self.folder is not None:
@@ -74,11 +74,8 @@ class DatasetFiles:
             response.raise_for_status()
         except (OSError, requests.RequestException) as exc:
             raise DatasetUnavailable(f"{filename}: {exc}") from exc
-        if etag := response.headers.get("ETag"):
-            return f"etag:{etag}"
-        if modified := response.headers.get("Last-Modified"):
-            return f"modified:{modified}:{response.headers.get('Content-Length', '')}"
-        return None
+        etag = response.headers.get("ETag", "")
+        return f"etag:{etag}" if etag and not etag.startswith("W/") else None
 
     def open(self, name: str, stack: ExitStack) -> IO[str]:
         filename = f"{name}.tsv.gz"
