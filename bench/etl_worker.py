@@ -128,19 +128,15 @@ class Steps:
             self.wrap(batch_class, "_save_credits", "merge.save.credits")
         else:
             self.missing.append("merge._Batch")
-        self.wrap(services, "titles_enrich", "enrich")
-        self.wrap(enrich, "_director_stats", "enrich.director_stats")
-        self.wrap(enrich, "recommendations_refresh", "enrich.recommendations")
-        self.wrap(services, "movie_payload", "publish.payload_build")
-        self.wrap(services, "publish_many", "publish.store_events")
+        self.wrap(services, "pending_enrich", "enrich")
+        self.wrap(enrich, "_chunk_enrich", "enrich.chunks")
+        self.wrap(enrich._Catalog, "__init__", "enrich.context")
+        self.wrap(enrich, "_recommendations", "enrich.recommendations")
+        self.wrap(enrich, "movie_payloads", "publish.payload_build")
+        self.wrap(enrich, "publish_many", "publish.store_events")
         self.wrap(services, "people_upsert", "people_upsert")
         self.wrap_iter(services, "name_rows", "read.names")
         self.wrap_iter(services, "title_records", "read.titles")
-        # Cross-cutting: every bulk_update / bulk_create, whichever step calls it.
-        from django.db.models.query import QuerySet
-
-        self.wrap(QuerySet, "bulk_update", "orm.bulk_update", on_stack=False)
-        self.wrap(QuerySet, "bulk_create", "orm.bulk_create", on_stack=False)
 
         from django.db import connection
 

@@ -244,6 +244,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.scraping.tasks.scrape_daily_refresh_task",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Vote counts move the (decade, genre) tops that recommendations draw on.
+    "catalog-recommendations-buckets-refresh": {
+        "task": "apps.catalog.tasks.recommendations_buckets_refresh_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # A safety net: an ingest that stopped half-way leaves titles pending enrichment.
+    "catalog-pending-enrich": {
+        "task": "apps.catalog.tasks.pending_enrich_task",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # --- Live stream -------------------------------------------------------------

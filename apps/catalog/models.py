@@ -104,6 +104,9 @@ class Title(models.Model):
     director_stats = models.JSONField(_("director stats"), default=dict, blank=True)
     sentiment_analysis = models.JSONField(_("plot sentiment"), default=dict, blank=True)
     recommendations = models.JSONField(_("recommendations"), default=list, blank=True)
+    # Set by merges, cleared once derived fields are recomputed and the change announced
+    # (apps/catalog/pipeline/enrich.py: 1 = this title, 2 = also its neighbours).
+    enrich_pending = models.PositiveSmallIntegerField(default=0, editable=False)
 
     # Every title it is known by (primary, original, localized), case-folded, for search
     # that works alike for Cyrillic and Latin on SQLite and PostgreSQL.
@@ -116,7 +119,15 @@ class Title(models.Model):
         ordering = ["-votes", "imdb_id"]
         verbose_name = _("title")
         verbose_name_plural = _("titles")
-        indexes = [models.Index(fields=["-votes"]), models.Index(fields=["-rating"])]
+        indexes = [
+            models.Index(fields=["-votes"]),
+            models.Index(fields=["-rating"]),
+            models.Index(
+                fields=["enrich_pending"],
+                condition=models.Q(enrich_pending__gt=0),
+                name="catalog_title_enrich_pending",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=0, rating__lte=10),
@@ -183,3 +194,43 @@ class LocalizedTitle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} [{self.region or self.language or '-'}]"
+
+
+class RecommendationBucket(models.Model):
+    """The 20 most voted titles of a (decade, genre), as recommendations last saw them."""
+
+    decade = models.CharField(max_length=8)
+    genre = models.CharField(max_length=64)
+    title_ids = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decade", "genre"], name="catalog_bucket_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.genre}, {self.decade}"
+
+
+class DatasetFile(models.Model):
+    """A dataset file as the last complete import read it; an identical file is not read again."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    fingerprint = models.CharField(max_length=200)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DatasetDigest(models.Model):
+    """Digests of a title's lines in each title file at its last import: an unchanged title
+    is recognized without going through the pipeline (apps/scraping/imdb_datasets.py)."""
+
+    imdb_id = models.CharField(max_length=12, primary_key=True)
+    basics = models.BigIntegerField()
+    ratings = models.BigIntegerField()
+    crew = models.BigIntegerField()
+    principals = models.BigIntegerField()
+    akas = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return self.imdb_id

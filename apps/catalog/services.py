@@ -9,18 +9,25 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.catalog.models import Person, Source, Title
+from apps.catalog.models import DatasetDigest, DatasetFile, Person, Source, Title
 from apps.catalog.pipeline.clean import record_clean
-from apps.catalog.pipeline.enrich import movie_payload, titles_enrich
+from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, pending_enrich
 from apps.catalog.pipeline.errors import RecordRejected
 from apps.catalog.pipeline.merge import titles_merge
 from apps.catalog.pipeline.normalize import record_normalize
 from apps.catalog.pipeline.validate import record_validate
 from apps.catalog.search import search_text_build
+from apps.scraping.imdb_datasets import (
+    DIGESTED,
+    NAME_FILE,
+    DatasetFiles,
+    ReadStats,
+    name_rows,
+    title_records,
+)
 from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
-from apps.scraping.imdb_datasets import DatasetFiles, ReadStats, name_rows, title_records
 from apps.scraping.records import TitleRecord
-from apps.stream.services import publish_many
+from cinestream.bulk import rows_insert
 
 BATCH_SIZE = 1000
 
@@ -55,16 +62,9 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def titles_ingest_batch(records: list[TitleRecord]) -> IngestReport:
-    """Merge and enrich prepared records in one transaction, publishing one event per changed title."""
+    """Merge prepared records in one transaction; what changed is left pending for `pending_enrich`."""
     report = IngestReport(read=len(records))
-    with transaction.atomic():
-        outcome = titles_merge(records)
-        changed = set(outcome.changed) | titles_enrich(outcome.changed)
-        titles = (
-            Title.objects.filter(pk__in=changed).prefetch_related("genres", "credits__person").order_by("pk")
-        )
-        # Published last, so the event counter is held as briefly as possible.
-        report.events = len(publish_many("movie", [movie_payload(title) for title in titles]))
+    outcome = titles_merge(records)
     report.inserted, report.updated, report.unchanged = (
         len(outcome.inserted),
         len(outcome.updated),
@@ -74,9 +74,16 @@ def titles_ingest_batch(records: list[TitleRecord]) -> IngestReport:
 
 
 def titles_ingest(
-    raw_records: Iterable[Mapping[str, Any]], *, source: str | None = None, batch_size: int = BATCH_SIZE
+    raw_records: Iterable[Mapping[str, Any]],
+    *,
+    source: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    batch_done: Callable[[list[TitleRecord]], None] | None = None,
 ) -> IngestReport:
-    """Run raw records from any source through the whole pipeline, batch by batch."""
+    """Run raw records from any source through the whole pipeline, batch by batch.
+
+    `batch_done` is called with each batch's records in the transaction that merged them.
+    """
     report = IngestReport()
     for raw_batch in _batches(raw_records, batch_size):
         prepared = []
@@ -87,24 +94,29 @@ def titles_ingest(
                 report.read += 1
                 report.rejected[str(exc).split(":")[0]] += 1
         if prepared:
-            report.add(titles_ingest_batch(prepared))
+            with transaction.atomic():
+                report.add(titles_ingest_batch(prepared))
+                if batch_done is not None:
+                    batch_done(prepared)
+    # Enriched once the whole input is merged, so the result does not depend on batching.
+    report.events = pending_enrich()
     return report
 
 
-def people_upsert(rows: Iterable[tuple[str, str, int | None, int | None]], *, batch_size: int = 5000) -> int:
+def people_upsert(
+    rows: Iterable[tuple[str, str, int | None, int | None]], *, batch_size: int = 20_000
+) -> int:
     """Store people from name.basics (id, name, birth, death), updating known ones; return how many."""
     count = 0
     for batch in _batches(rows, batch_size):
-        Person.objects.bulk_create(
-            [
-                Person(imdb_id=imdb_id, name=name, birth_year=birth, death_year=death)
-                for imdb_id, name, birth, death in batch
-            ],
-            update_conflicts=True,
-            unique_fields=["imdb_id"],
-            update_fields=["name", "birth_year", "death_year"],
-        )
-        count += len(batch)
+        with transaction.atomic():
+            count += rows_insert(
+                Person,
+                ["imdb_id", "name", "birth_year", "death_year"],
+                batch,
+                conflict=["imdb_id"],
+                update=["name", "birth_year", "death_year"],
+            )
     return count
 
 
@@ -113,6 +125,20 @@ class DatasetsImport:
     people: int
     titles: IngestReport
     malformed: list[str]
+    skipped_files: list[str] = field(default_factory=list)
+
+
+def _digests_known() -> dict[str, tuple[int, ...]]:
+    """The digests stored for titles the catalog holds (a deleted title is imported afresh)."""
+    return {
+        imdb_id: digests
+        for imdb_id, *digests in DatasetDigest.objects.filter(
+            imdb_id__in=Title.objects.values("imdb_id")
+        ).values_list("imdb_id", *DIGEST_FIELDS)
+    }
+
+
+DIGEST_FIELDS = ("basics", "ratings", "crew", "principals", "akas")
 
 
 def imdb_datasets_import(
@@ -122,12 +148,65 @@ def imdb_datasets_import(
     min_votes: int,
     progress: Callable[[Iterable[Any], str], Iterable[Any]] = lambda items, _label: items,
 ) -> DatasetsImport:
-    """Import IMDb's datasets: names first (so credits carry them), then every wanted title."""
+    """Import IMDb's datasets: names first (so credits carry them), then every wanted title.
+
+    What the last import already read is not read again: a file identical to the one it
+    read is skipped (title files only for titles it stored), and a title whose lines are
+    all unchanged skips the pipeline (apps/scraping/imdb_datasets.py: title_records).
+    """
     stats = ReadStats()
-    people = people_upsert(progress(name_rows(files, stats), "names"))
-    records = progress(title_records(files, types=types, min_votes=min_votes, stats=stats), "titles")
-    report = titles_ingest(records, source=DATASETS_SOURCE)
-    return DatasetsImport(people=people, titles=report, malformed=stats.malformed)
+    fingerprints = {name: files.fingerprint(name) for name in (*DIGESTED, NAME_FILE)}
+    known = _digests_known()
+    stored_files = dict(DatasetFile.objects.values_list("name", "fingerprint")) if known else {}
+    # title.basics is read every time: it says which titles there are.
+    unchanged_files = frozenset(
+        name
+        for name, fingerprint in fingerprints.items()
+        if fingerprint and stored_files.get(name) == fingerprint and name != "title.basics"
+    )
+    people = 0
+    if NAME_FILE not in unchanged_files:
+        people = people_upsert(progress(name_rows(files, stats), "names"))
+    pending: dict[str, tuple[int, ...]] = {}
+    unchanged = 0
+
+    def changed_records() -> Iterator[dict[str, Any]]:
+        nonlocal unchanged
+        read = title_records(
+            files, types=types, min_votes=min_votes, stats=stats, skip=unchanged_files, known=known
+        )
+        for record, digests in progress(read, "titles"):
+            if len(record) == 1:
+                unchanged += 1
+                continue
+            pending[record["imdb_id"]] = digests
+            yield record
+
+    def digests_store(records: list[TitleRecord]) -> None:
+        rows_insert(
+            DatasetDigest,
+            ["imdb_id", *DIGEST_FIELDS],
+            (
+                (record.imdb_id, *pending.pop(record.imdb_id))
+                for record in records
+                if record.imdb_id in pending
+            ),
+            conflict=["imdb_id"],
+            update=DIGEST_FIELDS,
+        )
+
+    report = titles_ingest(changed_records(), source=DATASETS_SOURCE, batch_done=digests_store)
+    report.read += unchanged
+    report.unchanged += unchanged
+    with transaction.atomic():
+        for name, fingerprint in fingerprints.items():
+            if fingerprint:
+                DatasetFile.objects.update_or_create(name=name, defaults={"fingerprint": fingerprint})
+            else:
+                DatasetFile.objects.filter(name=name).delete()
+    return DatasetsImport(
+        people=people, titles=report, malformed=stats.malformed, skipped_files=sorted(unchanged_files)
+    )
 
 
 def title_admin_saved(*, title: Title, changed_fields: Iterable[str]) -> None:
@@ -145,7 +224,8 @@ def title_admin_saved(*, title: Title, changed_fields: Iterable[str]) -> None:
     ]
     title.search_text = search_text_build(names)
     title.source, title.scraped_at = Source.ADMIN, now
-    title.save(update_fields=["field_sources", "search_text", "source", "scraped_at", "updated_at"])
-    titles_enrich([title.pk])
-    fresh = Title.objects.prefetch_related("genres", "credits__person").get(pk=title.pk)
-    publish_many("movie", [movie_payload(fresh)])
+    title.enrich_pending = PENDING_NEIGHBOURS
+    title.save(
+        update_fields=["field_sources", "search_text", "source", "scraped_at", "enrich_pending", "updated_at"]
+    )
+    pending_enrich()

@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from apps.catalog.pipeline.enrich import pending_enrich, recommendations_buckets_refresh
 from apps.catalog.services import imdb_datasets_import
 from apps.scraping.imdb_datasets import DatasetFiles, DatasetUnavailable
 
@@ -15,3 +16,15 @@ def imdb_datasets_refresh_task() -> dict:
     )
     report = result.titles
     return {"inserted": report.inserted, "updated": report.updated, "unchanged": report.unchanged}
+
+
+@shared_task
+def pending_enrich_task() -> int:
+    """Finish what an interrupted ingest left pending (enrichment and events); returns the events."""
+    return pending_enrich()
+
+
+@shared_task
+def recommendations_buckets_refresh_task() -> int:
+    """Refresh recommendations where a (decade, genre) top changed; returns the events."""
+    return recommendations_buckets_refresh()

@@ -8,11 +8,11 @@ silently losing rows. Records are raw dictionaries in the shape of
 `apps.scraping.records.TitleRecord`; names (name.basics) stream separately.
 """
 
-import csv
 import gzip
+import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +60,23 @@ class DatasetFiles:
         self.base_url = (base_url or settings.IMDB_DATASETS_URL).rstrip("/")
         self.timeout = timeout
 
+    def fingerprint(self, name: str) -> str | None:
+        """What identifies this version of a file: its SHA-256, or the server's ETag; None
+        when the server sends none (Last-Modified has one-second resolution: not enough)."""
+        filename = f"{name}.tsv.gz"
+        try:
+            if self.folder is not None:
+                with (self.folder / filename).open("rb") as file:
+                    return f"sha256:{hashlib.file_digest(file, 'sha256').hexdigest()}"
+            response = requests.head(
+                f"{self.base_url}/{filename}", timeout=self.timeout, allow_redirects=True
+            )
+            response.raise_for_status()
+        except (OSError, requests.RequestException) as exc:
+            raise DatasetUnavailable(f"{filename}: {exc}") from exc
+        etag = response.headers.get("ETag", "")
+        return f"etag:{etag}" if etag and not etag.startswith("W/") else None
+
     def open(self, name: str, stack: ExitStack) -> IO[str]:
         filename = f"{name}.tsv.gz"
         try:
@@ -78,56 +95,89 @@ class DatasetFiles:
             raise DatasetUnavailable(f"{filename}: {exc}") from exc
 
 
+def _lines(stream: IO[str], name: str) -> Iterator[str]:
+    try:
+        yield from stream
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise DatasetUnavailable(f"{name}: unreadable ({exc})") from exc
+
+
+class _TitleFile:
+    """One title file read as raw lines, grouped by title id (its first column), checked to ascend.
+
+    Lines are split only when their title is wanted: the wanted types are about a fifth
+    of IMDb's titles, and a refresh reads most files not at all.
+    """
+
+    def __init__(self, stream: IO[str], name: str, stats: ReadStats) -> None:
+        self.name, self.stats = name, stats
+        self.lines = _lines(stream, name)
+        self.header = next(self.lines, "").rstrip("\r\n").split("\t")
+        self.width = len(self.header)
+        self.line_number = 1
+        self.last = -1
+        self._advance()
+
+    def _advance(self) -> None:
+        self.pending = next(self.lines, None)
+        if self.pending is not None:
+            self.line_number += 1
+            tab = self.pending.find("\t")
+            self.pending_key = _tconst_key(self.pending[:tab] if tab >= 0 else self.pending.rstrip())
+            if self.pending_key < self.last:
+                raise DatasetOutOfOrder(
+                    f"{self.name} is not sorted by {self.header[0]} at line {self.line_number}"
+                )
+            self.last = self.pending_key
+
+    def take(self, wanted: int) -> list[tuple[int, str]]:
+        """(line number, line) of title number `wanted`, passing over the titles before it."""
+        lines = []
+        while self.pending is not None and self.pending_key <= wanted:
+            if self.pending_key == wanted:
+                lines.append((self.line_number, self.pending.rstrip("\r\n")))
+            self._advance()
+        return lines
+
+    def rows(self, lines: list[tuple[int, str]]) -> list[dict[str, str | None]]:
+        """Those lines as dicts; a line with the wrong number of fields is counted and left out."""
+        rows = []
+        for number, line in lines:
+            fields = line.split("\t")
+            if len(fields) != self.width:
+                self.stats.malformed.append(
+                    f"{self.name} line {number}: {len(fields)} fields, expected {self.width}"
+                )
+                continue
+            self.stats.rows += 1
+            rows.append({key: _null(value) for key, value in zip(self.header, fields, strict=True)})
+        return rows
+
+
 def tsv_rows(stream: IO[str], name: str, stats: ReadStats) -> Iterator[dict[str, str | None]]:
     """Rows of one file as dicts; a row with the wrong number of fields is counted and skipped."""
-    reader = csv.reader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
-    try:
-        header = next(reader)
-    except StopIteration:
+    lines = _lines(stream, name)
+    header_line = next(lines, None)
+    if header_line is None:
         return
-    except (csv.Error, OSError, EOFError) as exc:
-        raise DatasetUnavailable(f"{name}: unreadable header ({exc})") from exc
+    header = header_line.rstrip("\r\n").split("\t")
     width = len(header)
-    line = 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except (csv.Error, EOFError, OSError) as exc:
-            raise DatasetUnavailable(f"{name}: unreadable at line {line + 1} ({exc})") from exc
-        line += 1
-        if len(row) != width:
-            stats.malformed.append(f"{name} line {line}: {len(row)} fields, expected {width}")
+    for number, line in enumerate(lines, start=2):
+        fields = line.rstrip("\r\n").split("\t")
+        if len(fields) != width:
+            stats.malformed.append(f"{name} line {number}: {len(fields)} fields, expected {width}")
             continue
         stats.rows += 1
-        yield {key: _null(value) for key, value in zip(header, row, strict=True)}
+        yield {key: _null(value) for key, value in zip(header, fields, strict=True)}
 
 
-class _Grouped:
-    """Rows of a title file grouped by their title id, checked to ascend."""
-
-    def __init__(self, rows: Iterator[dict[str, str | None]], key: str, name: str) -> None:
-        self.rows, self.key, self.name = rows, key, name
-        self.pending = next(self.rows, None)
-        self.last = -1
-
-    def take(self, tconst: str) -> list[dict[str, str | None]]:
-        wanted = _tconst_key(tconst)
-        group = []
-        while self.pending is not None:
-            current = _tconst_key(self.pending[self.key] or "")
-            if current < self.last:
-                raise DatasetOutOfOrder(
-                    f"{self.name} is not sorted by {self.key} near {self.pending[self.key]}"
-                )
-            if current > wanted:
-                break
-            self.last = current
-            if current == wanted:
-                group.append(self.pending)
-            self.pending = next(self.rows, None)
-        return group
+def lines_digest(lines: list[str]) -> int:
+    """A 64-bit digest of a title's lines in one file (0 when it has none)."""
+    if not lines:
+        return 0
+    return int.from_bytes(
+        hashlib.blake2b("\n".join(lines).encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def _int(value: str | None) -> int | None:
@@ -152,53 +202,80 @@ def _characters(value: str | None) -> list[str]:
     return [str(character) for character in characters] if isinstance(characters, list) else [str(characters)]
 
 
+def _title_type(basic_lines: list[tuple[int, str]]) -> str | None:
+    fields = basic_lines[0][1].split("\t", 2) if basic_lines else []
+    return fields[1] if len(fields) > 1 else None
+
+
+# The title files in the order a title's digests are kept (see title_records).
+DIGESTED = ("title.basics", "title.ratings", "title.crew", "title.principals", "title.akas")
+
+
 def title_records(
     files: DatasetFiles,
     *,
     types: frozenset[str] | None = None,
     min_votes: int = 0,
     stats: ReadStats | None = None,
-) -> Iterator[dict[str, Any]]:
-    """One raw record per title of the wanted types with at least `min_votes` votes."""
+    skip: frozenset[str] = frozenset(),
+    known: Mapping[str, Sequence[int]] | None = None,
+) -> Iterator[tuple[dict[str, Any], tuple[int, ...]]]:
+    """(raw record, digests) per title of the wanted types with at least `min_votes` votes.
+
+    `digests` holds a digest of the title's lines in each file of DIGESTED. A title in
+    `known` (id -> the digests stored at the last import) whose digests are unchanged
+    comes as a bare `{"imdb_id": ...}`. Files in `skip` (unchanged since the last import)
+    are not read for known titles: their part of the record is left out, which keeps
+    what is stored, and their digests are the stored ones; a skipped file is opened,
+    and read past the titles in between, only when a new title needs it.
+    """
     stats = stats if stats is not None else ReadStats()
+    known = known if known is not None else {}
     with ExitStack() as stack:
-        streams = {name: files.open(name, stack) for name in TITLE_FILES}
-        basics = tsv_rows(streams["title.basics"], "title.basics", stats)
-        ratings = _Grouped(
-            tsv_rows(streams["title.ratings"], "title.ratings", stats), "tconst", "title.ratings"
-        )
-        crew = _Grouped(tsv_rows(streams["title.crew"], "title.crew", stats), "tconst", "title.crew")
-        principals = _Grouped(
-            tsv_rows(streams["title.principals"], "title.principals", stats), "tconst", "title.principals"
-        )
-        akas = _Grouped(tsv_rows(streams["title.akas"], "title.akas", stats), "titleId", "title.akas")
-        last = -1
-        for basic in basics:
-            tconst = basic["tconst"] or ""
-            if _tconst_key(tconst) < last:
-                raise DatasetOutOfOrder(f"title.basics is not sorted by tconst near {tconst}")
-            last = _tconst_key(tconst)
-            rating_rows, crew_rows = ratings.take(tconst), crew.take(tconst)
-            principal_rows, aka_rows = principals.take(tconst), akas.take(tconst)
-            if types and basic["titleType"] not in types:
-                continue
+        readers: dict[str, _TitleFile] = {}
+
+        def reader(name: str) -> _TitleFile:
+            if name not in readers:
+                readers[name] = _TitleFile(files.open(name, stack), name, stats)
+            return readers[name]
+
+        basics = reader("title.basics")
+        for name in DIGESTED[1:]:
+            if name not in skip:
+                reader(name)
+        while basics.pending is not None:
+            number = basics.pending_key
+            basic_lines = basics.take(number)
+            if types and _title_type(basic_lines) not in types:
+                continue  # most titles are of other types: not even split into fields
+            basic_rows = basics.rows(basic_lines[:1])
+            basic = basic_rows[0] if basic_rows else None
+            if basic is None or (types and basic["titleType"] not in types):
+                continue  # the other files pass over this title's lines when next asked
+            stored = known.get(basic["tconst"] or "")
+            parts = {
+                name: reader(name).take(number) for name in DIGESTED[1:] if name not in skip or stored is None
+            }
+            rating_rows = (
+                reader("title.ratings").rows(parts["title.ratings"][:1]) if "title.ratings" in parts else None
+            )
             rating = rating_rows[0] if rating_rows else {}
             votes = _int(rating.get("numVotes")) or 0
-            if votes < min_votes:
+            if stored is None and votes < min_votes:
                 continue
-            crew_row = crew_rows[0] if crew_rows else {}
-            stars = [
-                {
-                    "imdb_id": row["nconst"],
-                    "name": "",
-                    "ordering": _int(row["ordering"]) or 0,
-                    "characters": _characters(row["characters"]),
-                }
-                for row in principal_rows
-                if row["category"] in STAR_CATEGORIES
-            ]
-            yield {
-                "imdb_id": tconst,
+            digests = tuple(
+                lines_digest([line for _number, line in basic_lines[:1]])
+                if name == "title.basics"
+                else lines_digest([line for _number, line in parts[name]])
+                if name in parts
+                else stored[index]
+                for index, name in enumerate(DIGESTED)
+            )
+            if stored is not None and digests == tuple(stored):
+                yield {"imdb_id": basic["tconst"]}, digests
+                continue
+            record = {
+                "imdb_id": basic["tconst"],
                 "source": SOURCE,
                 "source_url": f"{files.base_url}/title.basics.tsv.gz" if files.folder is None else None,
                 "title_type": basic["titleType"],
@@ -209,12 +286,28 @@ def title_records(
                 "end_year": basic["endYear"],
                 "runtime_minutes": basic["runtimeMinutes"],
                 "genres": [genre for genre in (basic["genres"] or "").split(",") if genre],
-                "rating": rating.get("averageRating"),
-                "votes": votes,
-                "directors": _credits(crew_row.get("directors")),
-                "writers": _credits(crew_row.get("writers")),
-                "stars": stars,
-                "akas": [
+            }
+            if rating_rows is not None:
+                record.update(rating=rating.get("averageRating"), votes=votes)
+            if "title.crew" in parts:
+                crew_rows = reader("title.crew").rows(parts["title.crew"][:1])
+                crew = crew_rows[0] if crew_rows else {}
+                record.update(
+                    directors=_credits(crew.get("directors")), writers=_credits(crew.get("writers"))
+                )
+            if "title.principals" in parts:
+                record["stars"] = [
+                    {
+                        "imdb_id": row["nconst"],
+                        "name": "",
+                        "ordering": _int(row["ordering"]) or 0,
+                        "characters": _characters(row["characters"]),
+                    }
+                    for row in reader("title.principals").rows(parts["title.principals"])
+                    if row["category"] in STAR_CATEGORIES
+                ]
+            if "title.akas" in parts:
+                record["akas"] = [
                     {
                         "name": row["title"],
                         "region": row["region"] or "",
@@ -222,10 +315,10 @@ def title_records(
                         "is_original": row["isOriginalTitle"] == "1",
                         "ordering": _int(row["ordering"]) or 0,
                     }
-                    for row in aka_rows
+                    for row in reader("title.akas").rows(parts["title.akas"])
                     if row["title"]
-                ],
-            }
+                ]
+            yield record, digests
 
 
 def name_rows(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.stream.errors import UnknownEventType
 from apps.stream.fanout import fanout_get
 from apps.stream.models import EVENT_TYPES, Event, EventCounter
+from cinestream.bulk import objects_insert
 
 logger = structlog.get_logger(__name__)
 
@@ -62,7 +63,7 @@ def publish_many(event_type: str, payloads: Iterable[Mapping[str, Any]]) -> list
             Event(id=first_id + offset, type=event_type, payload=payload)
             for offset, payload in enumerate(payloads)
         ]
-        Event.objects.bulk_create(events)
+        objects_insert(events)  # COPY on PostgreSQL: a full import publishes one event per title
         transaction.on_commit(lambda: fanout_get().announce(events))
     return events
 

@@ -345,13 +345,6 @@ def test_an_imdb_datasets_catalog_survives_the_round_trip(datasets_catalog, tmp_
     assert title_rows() == rows
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="apps/catalog/pipeline/enrich.py refreshes the recommendations of the titles a batch "
-    "changed (and their directors' titles), not of earlier titles whose (decade, genre) bucket "
-    "or people a later batch joined, so they depend on how the ingest was batched",
-)
 def test_the_round_trip_does_not_depend_on_the_import_batch_size(datasets_catalog, tmp_path):
     catalog_export(destination=str(tmp_path / "before"))
     catalog_empty()

@@ -2,6 +2,7 @@
 
 import functools
 import gzip
+import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +48,14 @@ def dataset_write(folder: Path, name: str, rows: Sequence[Sequence[str]]) -> Non
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    """Files with an ETag (the content's MD5, as S3 behind IMDb's dataset host sends)."""
+
+    def end_headers(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if path.is_file():
+            self.send_header("ETag", f'"{hashlib.md5(path.read_bytes()).hexdigest()}"')
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 

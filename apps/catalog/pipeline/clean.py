@@ -66,14 +66,14 @@ def record_clean(record: TitleRecord) -> TitleRecord:
         credits = getattr(record, field)
         if credits is not None:
             changes[field] = tuple(
-                credit.model_copy(update={"name": text_clean(credit.name) or ""})
-                for credit in credits
-                if text_clean(credit.name) or credit.imdb_id
+                credit if name == credit.name else credit.model_copy(update={"name": name})
+                for credit, name in ((credit, text_clean(credit.name) or "") for credit in credits)
+                if name or credit.imdb_id
             )
     if record.akas is not None:
         changes["akas"] = tuple(
-            aka.model_copy(update={"name": text_clean(aka.name)})
-            for aka in record.akas
-            if text_clean(aka.name)
+            aka if name == aka.name else aka.model_copy(update={"name": name})
+            for aka, name in ((aka, text_clean(aka.name)) for aka in record.akas)
+            if name
         )
     return record.model_copy(update={**changes, "rescued": rescued})

@@ -1,5 +1,9 @@
-"""Enrich: derived fields, computed in bulk for the titles a batch changed.
+"""Enrich: derived fields, computed in bulk after merges, and the one event per changed title.
 
+Merging marks what it changed as pending (`Title.enrich_pending`: 1 = the title itself,
+2 = also the titles it may now be recommended with). `pending_enrich` then works from
+the catalog as it stands, so the result does not depend on how records were batched or
+in which order they came, and publishes exactly one `movie` event per title that changed:
 - `decade_category`: "1990s" from the start year.
 - `genre_categories`: themes by the rules in THEMES: a theme applies when the title has
   one of its genres, one of its keywords, or one of its plot words.
@@ -7,21 +11,29 @@
   positive / (positive + negative) plot words (0.5 with neither), `plot_tone` Hopeful
   above 0.6, Dark below 0.4, otherwise Balanced.
 - `director_stats`: the first director's `total_movies` and `average_rating` over the
-  catalog; every title of a director the batch touched is refreshed.
+  catalog; every title of a director of a pending title is refreshed.
 - `recommendations`: up to 6 titles scored by shared people (2 each), shared genres
-  (1 each) and the same decade (1), ties broken by votes. Candidates are the titles
-  sharing a person plus the 50 most voted titles of each (decade, genre) the title is in,
-  so the cost per title stays bounded however large the catalog grows.
+  (1 each) and the same decade (1), ties broken by IMDb id. Candidates are the titles
+  sharing a person plus the 20 most voted titles of each (decade, genre) bucket the
+  title is in, so the cost per title stays bounded however large the catalog grows.
+  When a title's people, genres or year change, the titles sharing a person with it are
+  refreshed with it. When a bucket's top 20 changes (votes move daily), its titles are
+  refreshed by `recommendations_buckets_refresh`, a daily task of its own, so that an
+  import costs in proportion to what it changed.
 """
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import Avg, Count
 
-from apps.catalog.models import Credit, CreditRole, Title
+from apps.catalog.models import Credit, CreditRole, Genre, RecommendationBucket, Title
+from apps.stream.services import publish_many
+from cinestream.bulk import rows_update
 
 THEMES: dict[str, dict[str, frozenset[str]]] = {
     "Prison": {
@@ -110,7 +122,7 @@ NEGATIVE = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 RECOMMENDATIONS = 6
-BUCKET_SIZE = 50
+BUCKET_SIZE = 20
 
 
 def decade_of(year: int | None) -> str:
@@ -145,157 +157,370 @@ def _one_decimal(value: float | Decimal | None) -> float | None:
     return None if value is None else float(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-def _director_stats(director_ids: set[int]) -> dict[int, dict]:
-    rows = (
-        Credit.objects.filter(role=CreditRole.DIRECTOR, person_id__in=director_ids)
-        .values("person_id")
-        .annotate(total=Count("title_id", distinct=True), average=Avg("title__rating"))
-    )
-    return {
-        row["person_id"]: {
-            "total_movies": row["total"],
-            "average_rating": _one_decimal(row["average"]),
-        }
-        for row in rows
-    }
+PENDING_SELF = 1
+PENDING_NEIGHBOURS = 2
+CHUNK = 2000
+# From this many titles at work, a pass reads the whole catalog's credits and buckets at once.
+PRELOAD_FROM = 5000
 
 
-def titles_enrich(title_ids: Iterable[int]) -> set[int]:
-    """Recompute derived fields for these titles (and their directors' other titles); return the changed ids."""
-    title_ids = set(title_ids)
-    if not title_ids:
-        return set()
-    directors: dict[int, int] = {}
-    for title_id, person_id in (
-        Credit.objects.filter(title_id__in=title_ids, role=CreditRole.DIRECTOR)
-        .order_by("title_id", "-ordering")
-        .values_list("title_id", "person_id")
-    ):
-        directors[title_id] = person_id  # the lowest ordering is written last
-    stats = _director_stats(set(directors.values()))
-    # Other titles of the same directors see their stats change too.
-    for title_id, person_id in Credit.objects.filter(
-        role=CreditRole.DIRECTOR, person_id__in=stats
-    ).values_list("title_id", "person_id"):
-        directors.setdefault(title_id, person_id)
-    titles = Title.objects.filter(pk__in=set(directors) | title_ids).prefetch_related("genres")
-    changed: list[Title] = []
-    for title in titles:
-        genres = [genre.name for genre in title.genres.all()]
-        values = {
-            "director_stats": stats.get(directors.get(title.pk), {}),
-        }
-        if title.pk in title_ids:
-            values.update(
-                decade_category=decade_of(title.start_year),
-                genre_categories=themes_of(genres=genres, keywords=title.keywords, plot=title.plot),
-                sentiment_analysis=sentiment_of(title.plot),
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _in(queryset, field: str, values: Iterable[Any]):
+    """Rows of `queryset` whose `field` is in `values`, queried 5,000 values at a time."""
+    values = list(values)
+    for chunk in _chunks(values, 5000):
+        yield from queryset.filter(**{f"{field}__in": chunk})
+
+
+class _Catalog:
+    """What a pending pass needs to know about the catalog, read once per pass."""
+
+    def __init__(self, pending: dict[int, int]) -> None:
+        self.pending = pending
+        first = self._first_directors(pending)
+        people = set(first.values())
+        # A director's other titles see their stats change too (where they are its first director).
+        directed = {
+            title_id
+            for (title_id,) in _in(
+                Credit.objects.filter(role=CreditRole.DIRECTOR).values_list("title_id"), "person_id", people
             )
-        if any(getattr(title, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(title, name, value)
-            changed.append(title)
-    fields = ["decade_category", "genre_categories", "sentiment_analysis", "director_stats"]
-    Title.objects.bulk_update(changed, fields, batch_size=500)
-    changed_ids = {title.pk for title in changed}
-    # A director's other titles now have one more film in common with the new ones.
-    return changed_ids | recommendations_refresh(title_ids | changed_ids)
+        }
+        others = self._first_directors(directed - pending.keys())
+        self.directors = first | {title_id: person for title_id, person in others.items() if person in people}
+        self.director_stats = self._director_stats(people)
+        self.buckets: dict[tuple[str, str], list[int]] = {}
+        self.neighbourhood = _Neighbourhood()
+        self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited())
+        if len(self.work) >= PRELOAD_FROM:
+            self.buckets = self._buckets_all()
+            self.neighbourhood.preload()
+
+    @staticmethod
+    def _first_directors(title_ids: Iterable[int]) -> dict[int, int]:
+        first: dict[int, tuple[int, int]] = {}
+        for title_id, person_id, ordering in _in(
+            Credit.objects.filter(role=CreditRole.DIRECTOR).values_list("title_id", "person_id", "ordering"),
+            "title_id",
+            title_ids,
+        ):
+            if title_id not in first or ordering < first[title_id][1]:
+                first[title_id] = (person_id, ordering)
+        return {title_id: person_id for title_id, (person_id, _ordering) in first.items()}
+
+    @staticmethod
+    def _director_stats(people: set[int]) -> dict[int, dict]:
+        stats = {}
+        for row in _in(
+            Credit.objects.filter(role=CreditRole.DIRECTOR)
+            .values("person_id")
+            .annotate(total=Count("title_id", distinct=True), average=Avg("title__rating")),
+            "person_id",
+            people,
+        ):
+            stats[row["person_id"]] = {
+                "total_movies": row["total"],
+                "average_rating": _one_decimal(row["average"]),
+            }
+        return stats
+
+    @staticmethod
+    def _bucket_query(key: tuple[str, str]):
+        decade_start = int(key[0][:-1])
+        return Title.objects.filter(
+            genres__name=key[1], start_year__gte=decade_start, start_year__lt=decade_start + 10
+        )
+
+    @staticmethod
+    def _co_credited() -> set[int]:
+        """Titles not yet pending that share a person with a title pending with its neighbours."""
+        people = Credit.objects.filter(title__enrich_pending__gte=PENDING_NEIGHBOURS).values("person_id")
+        return set(
+            Credit.objects.filter(person_id__in=people, title__enrich_pending=0)
+            .values_list("title_id", flat=True)
+            .distinct()
+        )
+
+    @staticmethod
+    def _buckets_all() -> dict[tuple[str, str], list[int]]:
+        """Every bucket's top titles in one query (window functions: PostgreSQL and SQLite alike)."""
+        title, through, genre = (
+            Title._meta.db_table,
+            Title.genres.through._meta.db_table,
+            Genre._meta.db_table,
+        )
+        buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT decade, genre, id FROM (
+                    SELECT t.start_year / 10 * 10 AS decade, g.name AS genre, t.id AS id,
+                           ROW_NUMBER() OVER (
+                               PARTITION BY t.start_year / 10, g.name ORDER BY t.votes DESC, t.imdb_id
+                           ) AS place
+                    FROM {title} t
+                    JOIN {through} tg ON tg.title_id = t.id
+                    JOIN {genre} g ON g.id = tg.genre_id
+                    WHERE t.start_year IS NOT NULL AND t.start_year > 0
+                ) ranked
+                WHERE place <= %s
+                ORDER BY decade, genre, place
+                """,
+                [BUCKET_SIZE],
+            )
+            for decade, name, title_id in cursor.fetchall():
+                buckets[f"{decade}s", name].append(title_id)
+        return dict(buckets)
+
+    def bucket(self, key: tuple[str, str]) -> list[int]:
+        if key not in self.buckets and not self.neighbourhood.preloaded:
+            self.buckets[key] = list(
+                self._bucket_query(key)
+                .order_by("-votes", "imdb_id")
+                .values_list("pk", flat=True)[:BUCKET_SIZE]
+            )
+        return self.buckets.get(key, [])
 
 
-def recommendations_refresh(title_ids: set[int]) -> set[int]:
-    """Recompute the recommendations of these titles; return those whose list changed."""
-    titles = {title.pk: title for title in Title.objects.filter(pk__in=title_ids).prefetch_related("genres")}
+def _genres_of(title_ids: Iterable[int]) -> dict[int, set[str]]:
+    genres: dict[int, set[str]] = defaultdict(set)
+    for title_id, name in _in(
+        Title.genres.through.objects.values_list("title_id", "genre__name"), "title_id", title_ids
+    ):
+        genres[title_id].add(name)
+    return genres
+
+
+class _Neighbourhood:
+    """Titles' facts and people's titles, read once per pass however many chunks use them."""
+
+    def __init__(self) -> None:
+        self.facts: dict[int, tuple[str, str, frozenset[str]]] = {}  # pk -> imdb id, decade, genres
+        self.titles_of: dict[int, set[int]] = {}  # person -> titles
+        self.people_of: dict[int, set[int]] = defaultdict(set)  # title -> people (when preloaded)
+        self.preloaded = False
+
+    def preload(self) -> None:
+        """Read the whole catalog's facts and credits at once: cheaper when most of it is at work."""
+        genres = defaultdict(set)
+        for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name"):
+            genres[title_id].add(name)
+        for pk, imdb_id, start_year in Title.objects.values_list("pk", "imdb_id", "start_year"):
+            self.facts[pk] = (imdb_id, decade_of(start_year), frozenset(genres[pk]))
+        titles_of: dict[int, set[int]] = defaultdict(set)
+        for title_id, person_id in Credit.objects.values_list("title_id", "person_id"):
+            titles_of[person_id].add(title_id)
+            self.people_of[title_id].add(person_id)
+        self.titles_of = titles_of
+        self.preloaded = True
+
+    def people(self, title_ids: list[int]) -> dict[int, set[int]]:
+        if self.preloaded:
+            return self.people_of
+        people: dict[int, set[int]] = defaultdict(set)
+        for title_id, person_id in _in(
+            Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
+        ):
+            people[title_id].add(person_id)
+        return people
+
+    def titles_facts(self, title_ids: Iterable[int]) -> dict[int, tuple[str, str, frozenset[str]]]:
+        missing = [] if self.preloaded else [pk for pk in title_ids if pk not in self.facts]
+        if missing:
+            genres = _genres_of(missing)
+            for pk, imdb_id, start_year in _in(
+                Title.objects.values_list("pk", "imdb_id", "start_year"), "pk", missing
+            ):
+                self.facts[pk] = (imdb_id, decade_of(start_year), frozenset(genres[pk]))
+        return self.facts
+
+    def people_titles(self, people: Iterable[int]) -> dict[int, set[int]]:
+        missing = [] if self.preloaded else [person for person in people if person not in self.titles_of]
+        if missing:
+            found: dict[int, set[int]] = defaultdict(set)
+            for title_id, person_id in _in(
+                Credit.objects.values_list("title_id", "person_id"), "person_id", missing
+            ):
+                found[person_id].add(title_id)
+            for person in missing:
+                self.titles_of[person] = found.get(person, set())
+        return self.titles_of
+
+
+def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The recommendations of these titles."""
+    title_ids = list(title_ids)
     people: dict[int, set[int]] = defaultdict(set)
-    for title_id, person_id in Credit.objects.filter(title_id__in=titles).values_list(
-        "title_id", "person_id"
+    for title_id, person_id in _in(
+        Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
     ):
         people[title_id].add(person_id)
-    sharing: dict[int, set[int]] = defaultdict(set)  # person -> titles
-    for title_id, person_id in Credit.objects.filter(person_id__in=set().union(*people.values())).values_list(
-        "title_id", "person_id"
-    ):
-        sharing[person_id].add(title_id)
-    buckets: dict[tuple[str, str], list[int]] = {}
-    for title in titles.values():
-        for genre in title.genres.all():
-            key = (decade_of(title.start_year), genre.name)
-            if key not in buckets and key[0]:
-                decade_start = int(key[0][:-1])
-                buckets[key] = list(
-                    Title.objects.filter(
-                        genres__name=genre.name,
-                        start_year__gte=decade_start,
-                        start_year__lt=decade_start + 10,
-                    )
-                    .order_by("-votes")
-                    .values_list("pk", flat=True)[:BUCKET_SIZE]
-                )
-    candidates = {pk for pks in buckets.values() for pk in pks} | {
-        pk for pks in sharing.values() for pk in pks
-    }
+    near = catalog.neighbourhood
+    titles_of = near.people_titles({person for pk in title_ids for person in people[pk]})
+    facts = near.titles_facts(title_ids)
+    pools: dict[int, Counter] = {}
+    for pk in title_ids:
+        shared: Counter = Counter()  # candidate -> people it shares with this title
+        for person in people[pk]:
+            shared.update(titles_of[person])
+        _imdb_id, decade, genres = facts[pk]
+        if decade:
+            for genre in genres:
+                for candidate in catalog.bucket((decade, genre)):
+                    shared.setdefault(candidate, 0)
+        shared.pop(pk, None)
+        pools[pk] = shared
+    facts = near.titles_facts({candidate for pool in pools.values() for candidate in pool})
+    result = {}
+    for pk, pool in pools.items():
+        _imdb_id, decade, genres = facts[pk]
+        scored = []
+        for candidate, shared in pool.items():
+            if candidate not in facts:
+                continue
+            imdb_id, candidate_decade, candidate_genres = facts[candidate]
+            score = (
+                2 * shared
+                + len(genres & candidate_genres)
+                + (1 if decade and candidate_decade == decade else 0)
+            )
+            if score > 0:
+                scored.append((-score, imdb_id))
+        scored.sort()
+        result[pk] = [imdb_id for _score, imdb_id in scored[:RECOMMENDATIONS]]
+    return result
+
+
+DERIVED = ("decade_category", "genre_categories", "sentiment_analysis", "director_stats", "recommendations")
+FACTS = ("pk", "imdb_id", "start_year", "plot", "keywords", "enrich_pending", *DERIVED)
+
+
+def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> list[int]:
+    """Recompute one chunk's derived fields; return the titles to announce, in id order."""
     facts = {
         row["pk"]: row
-        for row in Title.objects.filter(pk__in=candidates).values("pk", "imdb_id", "start_year", "votes")
+        for row in Title.objects.select_for_update().filter(pk__in=chunk).order_by("imdb_id").values(*FACTS)
     }
-    genre_sets: dict[int, set[str]] = defaultdict(set)
-    for title_id, name in Title.genres.through.objects.filter(title_id__in=candidates).values_list(
-        "title_id", "genre__name"
+    genres = _genres_of(facts)
+    recommendations = _recommendations(catalog, facts)
+    rows, announce = [], []
+    for pk, row in facts.items():
+        values = {
+            "decade_category": decade_of(row["start_year"]),
+            "genre_categories": themes_of(genres=genres[pk], keywords=row["keywords"], plot=row["plot"]),
+            "sentiment_analysis": sentiment_of(row["plot"]),
+            "director_stats": catalog.director_stats.get(catalog.directors.get(pk), {}),
+            "recommendations": recommendations[pk],
+        }
+        changed = any(row[name] != value for name, value in values.items())
+        if changed or row["enrich_pending"]:
+            rows.append([pk, *(values[name] for name in DERIVED), 0])
+            announce.append(pk)
+    rows_update(Title, [*DERIVED, "enrich_pending"], rows)
+    return sorted(announce)
+
+
+def _enrich(catalog: _Catalog, chunk_size: int) -> int:
+    events = 0
+    for chunk in _chunks(catalog.work, chunk_size):
+        with transaction.atomic():
+            announce = _chunk_enrich(catalog, chunk)
+            # Published last, so the event counter is held as briefly as possible.
+            events += len(publish_many("movie", movie_payloads(announce)))
+    return events
+
+
+def pending_enrich(*, chunk_size: int = CHUNK) -> int:
+    """Enrich what merges left pending and announce every title that changed; return the events."""
+    pending = dict(Title.objects.filter(enrich_pending__gt=0).values_list("pk", "enrich_pending"))
+    if not pending:
+        return 0
+    return _enrich(_Catalog(pending), chunk_size)
+
+
+def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
+    """Refresh the recommendations of the titles whose bucket's top 20 changed; return the events.
+
+    Vote counts move every day, and with them the top 20 of many buckets: this runs on its
+    own (daily, after the datasets refresh) so that an import stays proportional to what
+    it changed.
+    """
+    keys = {
+        (decade_of(start_year), genre)
+        for start_year, genre in Title.genres.through.objects.filter(title__start_year__isnull=False)
+        .values_list("title__start_year", "genre__name")
+        .distinct()
+    }
+    stored = {(bucket.decade, bucket.genre): bucket for bucket in RecommendationBucket.objects.all()}
+    probe = _Catalog({})
+    changed: dict[tuple[str, str], list[int]] = {}
+    for key in sorted(keys):
+        top = probe.bucket(key)
+        if key not in stored or sorted(stored[key].title_ids) != sorted(top):
+            changed[key] = top
+    titles: set[int] = set()
+    for key in changed:
+        titles |= set(_Catalog._bucket_query(key).values_list("pk", flat=True))
+    catalog = _Catalog(dict.fromkeys(titles, 0))
+    catalog.buckets = probe.buckets
+    events = _enrich(catalog, chunk_size)
+    with transaction.atomic():
+        for (decade, genre), title_ids in changed.items():
+            RecommendationBucket.objects.update_or_create(
+                decade=decade, genre=genre, defaults={"title_ids": title_ids}
+            )
+    return events
+
+
+def movie_payloads(title_ids: Sequence[int]) -> list[dict]:
+    """The `data` of `movie` events (see apps/stream/schemas.py: MoviePayload), in this order."""
+    if not title_ids:
+        return []
+    genres: dict[int, list[str]] = defaultdict(list)
+    for title_id, name in (
+        Title.genres.through.objects.filter(title_id__in=title_ids)
+        .order_by("genre__name")
+        .values_list("title_id", "genre__name")
     ):
-        genre_sets[title_id].add(name)
-    candidate_people: dict[int, set[int]] = defaultdict(set)
-    for person_id, title_pks in sharing.items():
-        for pk in title_pks:
-            candidate_people[pk].add(person_id)
-
-    changed = []
-    for title in titles.values():
-        genres = {genre.name for genre in title.genres.all()}
-        decade = decade_of(title.start_year)
-        pool = {pk for pid in people[title.pk] for pk in sharing[pid]}
-        pool |= {pk for genre in genres for pk in buckets.get((decade, genre), ())}
-        pool.discard(title.pk)
-        scored = sorted(
-            (
-                (
-                    2 * len(people[title.pk] & candidate_people[pk])
-                    + len(genres & genre_sets[pk])
-                    + (1 if decade and decade_of(facts[pk]["start_year"]) == decade else 0),
-                    facts[pk]["votes"],
-                    facts[pk]["imdb_id"],
-                )
-                for pk in pool
-                if pk in facts
-            ),
-            reverse=True,
+        genres[title_id].append(name)
+    credits: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for title_id, role, name in (
+        Credit.objects.filter(title_id__in=title_ids)
+        .order_by("title_id", "role", "ordering")
+        .values_list("title_id", "role", "person__name")
+    ):
+        credits[title_id, role].append(name)
+    rows = {
+        row["pk"]: row
+        for row in Title.objects.filter(pk__in=title_ids).values(
+            "pk", "imdb_id", "primary_title", "rating", "start_year", "release_date", "plot", *DERIVED
         )
-        recommendations = [imdb_id for score, _votes, imdb_id in scored[:RECOMMENDATIONS] if score > 0]
-        if recommendations != title.recommendations:
-            title.recommendations = recommendations
-            changed.append(title)
-    Title.objects.bulk_update(changed, ["recommendations"], batch_size=500)
-    return {title.pk for title in changed}
-
-
-def movie_payload(title: Title) -> dict:
-    """The `data` of a `movie` event (see apps/stream/schemas.py: MoviePayload)."""
-    credits: dict[str, list[str]] = defaultdict(list)
-    for credit in title.credits.all():
-        credits[credit.role].append(credit.person.name)
-    rating = title.rating
-    return {
-        "id": title.imdb_id,
-        "title": title.primary_title,
-        "rating": float(rating) if isinstance(rating, Decimal) else rating,
-        "year": str(title.start_year) if title.start_year else None,
-        "release_date": title.release_date.isoformat() if title.release_date else None,
-        "director": credits[CreditRole.DIRECTOR],
-        "genre": [genre.name for genre in title.genres.all()],
-        "plot": title.plot or None,
-        "writers": credits[CreditRole.WRITER],
-        "stars": credits[CreditRole.STAR],
-        "decade_category": title.decade_category or None,
-        "genre_categories": title.genre_categories,
-        "director_stats": title.director_stats or None,
-        "sentiment_analysis": title.sentiment_analysis or None,
-        "recommendations": title.recommendations,
     }
+    payloads = []
+    for pk in title_ids:
+        row = rows[pk]
+        rating = row["rating"]
+        payloads.append(
+            {
+                "id": row["imdb_id"],
+                "title": row["primary_title"],
+                "rating": float(rating) if rating is not None else None,
+                "year": str(row["start_year"]) if row["start_year"] else None,
+                "release_date": row["release_date"].isoformat() if row["release_date"] else None,
+                "director": credits[pk, CreditRole.DIRECTOR],
+                "genre": genres[pk],
+                "plot": row["plot"] or None,
+                "writers": credits[pk, CreditRole.WRITER],
+                "stars": credits[pk, CreditRole.STAR],
+                "decade_category": row["decade_category"] or None,
+                "genre_categories": row["genre_categories"],
+                "director_stats": row["director_stats"] or None,
+                "sentiment_analysis": row["sentiment_analysis"] or None,
+                "recommendations": row["recommendations"],
+            }
+        )
+    return payloads

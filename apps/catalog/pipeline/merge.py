@@ -21,11 +21,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
+from cinestream.bulk import objects_insert, rows_delete, rows_insert, rows_update
 
 SOURCE_RANK = {Source.ADMIN: 4, Source.IMDB_PAGE: 3, Source.IMDB_DATASETS: 2, Source.LAKE_IMPORT: 1}
 MEASUREMENTS = frozenset({"rating", "votes"})
@@ -46,6 +49,8 @@ SCALAR_FIELDS = (
     "keywords",
 )
 ROLES = {"directors": CreditRole.DIRECTOR, "writers": CreditRole.WRITER, "stars": CreditRole.STAR}
+# A change to these moves a title between other titles' recommendations.
+NEIGHBOURLY = frozenset({"start_year", "genres", *ROLES})
 
 
 @dataclass
@@ -85,9 +90,9 @@ def _empty(value: Any) -> bool:
 class _Batch:
     """The stored state of one batch of titles and what the records change in it."""
 
-    def __init__(self, titles: dict[str, Title]) -> None:
+    def __init__(self, titles: dict[str, Title], *, stored: bool = True) -> None:
         self.titles = titles
-        ids = [title.pk for title in titles.values()]
+        ids = [title.pk for title in titles.values()] if stored else []
         self.genres: dict[int, list[str]] = defaultdict(list)
         for title_id, name in Title.genres.through.objects.filter(title_id__in=ids).values_list(
             "title_id", "genre__name"
@@ -117,14 +122,17 @@ class _Batch:
         seen_at = record.scraped_at or datetime.now(UTC)
         provenance = [record.source, seen_at.isoformat()]
         changed = False
+        pending = PENDING_SELF
 
         def take(name: str) -> bool:
-            nonlocal changed
+            nonlocal changed, pending
             if not _wins(name, title, record.source, seen_at):
                 return False
             title.field_sources[name] = provenance
             self.dirty_fields.add("field_sources")
             changed = True
+            if name in NEIGHBOURLY:
+                pending = PENDING_NEIGHBOURS
             return True
 
         for name in SCALAR_FIELDS:
@@ -174,10 +182,21 @@ class _Batch:
             title.source, title.scraped_at = record.source, seen_at
             if record.source_url:
                 title.source_url = record.source_url
-            self.dirty_fields.update(("source", "scraped_at", "source_url"))
+            title.enrich_pending = max(title.enrich_pending, pending)
+            self.dirty_fields.update(("source", "scraped_at", "source_url", "enrich_pending"))
             self.dirty_titles.add(title.pk)
 
-    def save(self) -> None:
+    def forget(self, title_ids: set[int]) -> None:
+        """Leave these titles out of what `save` writes."""
+        self.dirty_titles -= title_ids
+        self.new_genres = {pk: genres for pk, genres in self.new_genres.items() if pk not in title_ids}
+        self.new_credits = {
+            key: credits for key, credits in self.new_credits.items() if key[0] not in title_ids
+        }
+        self.new_akas = [aka for aka in self.new_akas if aka.title_id not in title_ids]
+
+    def titles_finish(self) -> list[Title]:
+        """The changed titles, their search text rebuilt where their names changed."""
         titles = [title for title in self.titles.values() if title.pk in self.dirty_titles]
         for title in titles:
             if title.pk in self.names_changed:
@@ -188,27 +207,50 @@ class _Batch:
                 ]
                 title.search_text = search_text_build(names)
                 self.dirty_fields.add("search_text")
-        if titles and self.dirty_fields:
-            Title.objects.bulk_update(titles, [*sorted(self.dirty_fields), "updated_at"], batch_size=500)
+        return titles
+
+    def save(self, *, titles: bool = True) -> None:
+        """Write what changed; with `titles=False` the title rows are written by the caller."""
+        changed = self.titles_finish()
+        if titles and changed and self.dirty_fields:
+            columns, now = [*sorted(self.dirty_fields), "updated_at"], timezone.now()
+            for title in changed:
+                title.updated_at = now
+            rows_update(
+                Title, columns, ([title.pk, *(getattr(title, c) for c in columns)] for title in changed)
+            )
         self._save_genres()
         self._save_credits()
-        LocalizedTitle.objects.bulk_create(self.new_akas, ignore_conflicts=True, batch_size=1000)
+        rows_insert(
+            LocalizedTitle,
+            ["title", "name", "region", "language", "is_original", "ordering"],
+            (
+                (aka.title_id, aka.name, aka.region, aka.language, aka.is_original, aka.ordering)
+                for aka in self.new_akas
+            ),
+            conflict=["title", "region", "language", "name"],
+        )
 
     def _save_genres(self) -> None:
         if not self.new_genres:
             return
         names = {name for genres in self.new_genres.values() for name in genres}
-        Genre.objects.bulk_create([Genre(name=name) for name in sorted(names)], ignore_conflicts=True)
         genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
+        if len(genre_ids) < len(names):
+            rows_insert(
+                Genre, ["name"], ([name] for name in sorted(names - set(genre_ids))), conflict=["name"]
+            )
+            genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
         through = Title.genres.through
-        through.objects.filter(title_id__in=self.new_genres).delete()
-        through.objects.bulk_create(
-            [
-                through(title_id=title_id, genre_id=genre_ids[name])
+        rows_delete(through, "title", self.new_genres)
+        rows_insert(
+            through,
+            ["title", "genre"],
+            (
+                (title_id, genre_ids[name])
                 for title_id, genres in self.new_genres.items()
-                for name in genres
-            ],
-            batch_size=1000,
+                for name in dict.fromkeys(genres)
+            ),
         )
 
     def _save_credits(self) -> None:
@@ -220,36 +262,111 @@ class _Batch:
             for credit in credits
             if credit.imdb_id
         }
-        Person.objects.bulk_create(
-            [Person(imdb_id=imdb_id, name=name) for imdb_id, name in sorted(people.items()) if name],
-            update_conflicts=True,
-            unique_fields=["imdb_id"],
-            update_fields=["name"],
-            batch_size=1000,
-        )
-        Person.objects.bulk_create(
-            [Person(imdb_id=imdb_id, name=imdb_id) for imdb_id, name in sorted(people.items()) if not name],
-            ignore_conflicts=True,
-        )
         person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
-        for title_id, role in self.new_credits:
-            Credit.objects.filter(title_id=title_id, role=role).delete()
-        Credit.objects.bulk_create(
-            [
-                Credit(
-                    title_id=title_id,
-                    person_id=person_ids[credit.imdb_id],
-                    role=role,
-                    ordering=credit.ordering,
-                    characters=list(credit.characters),
-                )
-                for (title_id, role), credits in self.new_credits.items()
-                for credit in credits
-                if credit.imdb_id
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
+        # A known person keeps the name it has unless the record names them (the datasets'
+        # name.basics is imported first); an unknown one without a name is named by its id.
+        rows_insert(
+            Person,
+            ["imdb_id", "name"],
+            sorted((imdb_id, name) for imdb_id, name in people.items() if name),
+            conflict=["imdb_id"],
+            update=["name"],
         )
+        rows_insert(
+            Person,
+            ["imdb_id", "name"],
+            sorted(
+                (imdb_id, imdb_id)
+                for imdb_id, name in people.items()
+                if not name and imdb_id not in person_ids
+            ),
+            conflict=["imdb_id"],
+        )
+        if len(person_ids) < len(people):
+            person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
+        by_role: dict[str, list[int]] = defaultdict(list)
+        for title_id, role in self.new_credits:
+            by_role[role].append(title_id)
+        for role, title_ids in by_role.items():
+            rows_delete(Credit, "title", title_ids, role=role)
+        # The titles' rows are locked and their credits for these roles deleted, so only
+        # a person listed twice in one role could collide: keep their first credit.
+        credits = {
+            (title_id, person_ids[credit.imdb_id], role): credit
+            for (title_id, role), credits in self.new_credits.items()
+            for credit in reversed(credits)
+            if credit.imdb_id
+        }
+        rows_insert(
+            Credit,
+            ["title", "person", "role", "ordering", "characters"],
+            (
+                (title_id, person_id, role, credit.ordering, list(credit.characters))
+                for (title_id, person_id, role), credit in credits.items()
+            ),
+        )
+
+
+def _title_ids_reserve(count: int) -> list[int]:
+    """Primary keys for new titles, taken before their rows are written."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Title._meta.db_table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the transaction holds the database's write lock (IMMEDIATE), so no one
+        # else takes these; AUTOINCREMENT's counter is honoured so ids are never reused.
+        cursor.execute(
+            "SELECT MAX(last) FROM (SELECT MAX(id) AS last FROM catalog_title "
+            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'catalog_title')"
+        )
+        last = cursor.fetchone()[0] or 0
+        return list(range(last + 1, last + 1 + count))
+
+
+def _fresh_insert(records: Sequence[TitleRecord], ids: list[str], outcome: MergeOutcome) -> set[str]:
+    """Insert titles the catalog lacks in one write each; return those another worker inserted first."""
+    first = {record.imdb_id: record for record in reversed(records)}
+    titles = {
+        imdb_id: Title(pk=pk, imdb_id=imdb_id, title_type="", primary_title="", source=first[imdb_id].source)
+        for imdb_id, pk in zip(ids, _title_ids_reserve(len(ids)), strict=True)
+    }
+    batch = _Batch(titles, stored=False)
+    for record in records:
+        batch.apply(record)
+    batch.titles_finish()
+    objects_insert(list(titles.values()), conflict=["imdb_id"])
+    stored = dict(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", "pk"))
+    lost = {imdb_id for imdb_id in ids if stored.get(imdb_id) != titles[imdb_id].pk}
+    batch.forget({titles[imdb_id].pk for imdb_id in lost})
+    batch.save(titles=False)
+    for imdb_id in ids:
+        if imdb_id in lost:
+            continue
+        if titles[imdb_id].pk in batch.dirty_titles:
+            outcome.inserted.append(titles[imdb_id].pk)
+        else:
+            outcome.unchanged += 1  # a record with nothing in it: a bare row, as before
+    return lost
+
+
+def _stored_merge(records: Sequence[TitleRecord], ids: list[str], outcome: MergeOutcome) -> None:
+    """Merge records into stored titles, their rows locked in id order."""
+    titles = {
+        title.imdb_id: title
+        for title in Title.objects.select_for_update().filter(imdb_id__in=ids).order_by("imdb_id")
+    }
+    batch = _Batch(titles)
+    for record in records:
+        batch.apply(record)
+    batch.save()
+    for title in titles.values():
+        if title.pk in batch.dirty_titles:
+            outcome.updated.append(title.pk)
+        else:
+            outcome.unchanged += 1
 
 
 def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
@@ -260,29 +377,14 @@ def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
     with transaction.atomic():
         ids = sorted({record.imdb_id for record in records})
         existed = set(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", flat=True))
-        first = {record.imdb_id: record for record in reversed(records)}
-        Title.objects.bulk_create(
-            [
-                Title(imdb_id=imdb_id, title_type="", primary_title="", source=first[imdb_id].source)
-                for imdb_id in ids
-                if imdb_id not in existed
-            ],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
-        titles = {
-            title.imdb_id: title
-            for title in Title.objects.select_for_update().filter(imdb_id__in=ids).order_by("imdb_id")
-        }
-        batch = _Batch(titles)
-        for record in records:
-            batch.apply(record)
-        batch.save()
-        for imdb_id, title in titles.items():
-            if title.pk not in batch.dirty_titles:
-                outcome.unchanged += 1
-            elif imdb_id in existed:
-                outcome.updated.append(title.pk)
-            else:
-                outcome.inserted.append(title.pk)
+        fresh = [imdb_id for imdb_id in ids if imdb_id not in existed]
+        if fresh:
+            wanted = set(fresh)
+            existed |= _fresh_insert(
+                [record for record in records if record.imdb_id in wanted], fresh, outcome
+            )
+        if existed:
+            _stored_merge(
+                [record for record in records if record.imdb_id in existed], sorted(existed), outcome
+            )
     return outcome

@@ -85,6 +85,48 @@ def test_a_daily_refresh_updates_only_what_changed(tmp_path, datasets_host):
 
 
 @pytest.mark.django_db
+def test_a_refresh_reads_again_only_the_files_that_changed(tmp_path, datasets_host):
+    run("--url", datasets_host, "--types", "movie")
+    changed = [
+        [tconst, "9.4", votes] if tconst == "tt0111161" else [tconst, r, votes]
+        for tconst, r, votes in RATINGS
+    ]
+    datasets_write_sample(tmp_path, title_ratings=changed)
+
+    summary = run("--url", datasets_host, "--types", "movie")
+
+    assert "not read again: name.basics, title.akas, title.crew, title.principals" in summary
+    shawshank = Title.objects.get(imdb_id="tt0111161")
+    assert shawshank.rating == Decimal("9.4")
+    # What the unread files hold is kept, not cleared.
+    assert list(shawshank.credits.filter(role="star").values_list("person__name", flat=True)) == [
+        "Tim Robbins",
+        "Morgan Freeman",
+    ]
+    assert shawshank.localized_titles.exists()
+
+
+@pytest.mark.django_db
+def test_a_title_new_to_the_catalog_gets_its_credits_from_files_not_read_again(tmp_path, datasets_host):
+    run("--url", datasets_host, "--types", "movie", "--min-votes", "1500000")
+    assert Title.objects.filter(imdb_id="tt0111161").exists()  # 2,900,000 votes
+    assert not Title.objects.filter(imdb_id="tt0120689").exists()  # 1,400,000 votes
+    more = [[tconst, r, "2000000" if tconst == "tt0120689" else votes] for tconst, r, votes in RATINGS]
+    datasets_write_sample(tmp_path, title_ratings=more)
+
+    summary = run("--url", datasets_host, "--types", "movie", "--min-votes", "1500000")
+
+    assert "title.principals" in summary.split("not read again:")[1]
+    green_mile = Title.objects.get(imdb_id="tt0120689")
+    assert list(green_mile.credits.filter(role="star").values_list("person__name", flat=True)) == [
+        "Tom Hanks"
+    ]
+    assert list(green_mile.credits.filter(role="director").values_list("person__name", flat=True)) == [
+        "Frank Darabont"
+    ]
+
+
+@pytest.mark.django_db
 def test_a_file_out_of_order_stops_the_import_with_a_clear_error(tmp_path, datasets_host):
     datasets_write_sample(tmp_path, title_ratings=list(reversed(RATINGS)))
 
@@ -97,7 +139,7 @@ def test_a_file_out_of_order_stops_the_import_with_a_clear_error(tmp_path, datas
     [
         (["--types", "movie,film"], "--types: unknown title type film"),
         (["--min-votes", "-1"], "--min-votes: expected a number >= 0"),
-        (["--url", "http://127.0.0.1:9/"], r"name\.basics\.tsv\.gz: .*Connection refused"),
+        (["--url", "http://127.0.0.1:9/"], r"title\.basics\.tsv\.gz: .*Connection refused"),
     ],
 )
 @pytest.mark.django_db

@@ -62,6 +62,10 @@ class Command(BaseCommand):
             f"updated {report.updated}, unchanged {report.unchanged}, rejected {sum(report.rejected.values())}; "
             f"events {report.events}; malformed lines {len(result.malformed)}; {seconds:.1f} s"
         )
+        if result.skipped_files:
+            self.stdout.write(
+                f"  unchanged since the last import, not read again: {', '.join(result.skipped_files)}"
+            )
         for reason, count in sorted(report.rejected.items()):
             self.stdout.write(f"  rejected ({reason}): {count}")
         for problem in result.malformed[:20]:

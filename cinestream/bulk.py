@@ -1,0 +1,184 @@
+"""Set-based writes for the pipeline's hot path, on SQLite and PostgreSQL alike.
+
+Django's `bulk_update` builds one `CASE WHEN` per column and row, and resolving those
+expressions cost the pipeline most of its time. On PostgreSQL these helpers stream
+rows with COPY (into the table, or into a temporary table that one INSERT … SELECT or
+UPDATE … FROM then applies); on SQLite they run one statement over many parameter rows
+(`executemany`, looped in C). Values go through each model field's own database
+preparation either way.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+# Fields whose values both drivers take as they are: no per-value preparation needed.
+_AS_IS = (models.CharField, models.IntegerField, models.BooleanField, models.ForeignKey, models.AutoField)
+
+
+def _json(value: Any, _connection: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _as_is(value: Any, _connection: Any) -> Any:
+    return value
+
+
+def _preparer(field: models.Field):
+    if isinstance(field, models.JSONField) and field.encoder is None:
+        return _json
+    if isinstance(field, _AS_IS) and not isinstance(field, models.DateTimeField):
+        return _as_is
+    return field.get_db_prep_save
+
+
+def _prepare(model: type[models.Model], columns: Sequence[str]):
+    fields = [model._meta.get_field(name) for name in columns]
+    preparers = [(index, _preparer(field)) for index, field in enumerate(fields)]
+    preparers = [(index, prepare) for index, prepare in preparers if prepare is not _as_is]
+
+    def prepared(row: Sequence[Any]) -> list[Any]:
+        row = list(row)
+        for index, prepare in preparers:
+            row[index] = prepare(row[index], connection)
+        return row
+
+    return [field.column for field in fields], prepared
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _copy(cursor, table: str, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(map(_quote, names))}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _staging(cursor, model: type[models.Model], names: Sequence[str]) -> str:
+    """A temporary table with these columns of the model's table, dropped at commit at the latest."""
+    staging = _quote(f"staging_{model._meta.db_table}")
+    cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+        f"SELECT {', '.join(map(_quote, names))} FROM {_quote(model._meta.db_table)} WITH NO DATA"
+    )
+    return staging
+
+
+def rows_update(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """UPDATE these columns by primary key; each row is (pk, *values in column order)."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    names, prepared = _prepare(model, columns)
+    pk, table = _quote(model._meta.pk.column), _quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if _postgres():
+            staging = _staging(cursor, model, [model._meta.pk.column, *names])
+            _copy(
+                cursor,
+                staging,
+                [model._meta.pk.column, *names],
+                ([row[0], *prepared(row[1:])] for row in rows),
+            )
+            assignments = ", ".join(f"{_quote(name)} = staged.{_quote(name)}" for name in names)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM {staging} AS staged WHERE {table}.{pk} = staged.{pk}"
+            )
+            cursor.execute(f"DROP TABLE {staging}")
+        else:
+            assignments = ", ".join(f"{_quote(name)} = %s" for name in names)
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {pk} = %s",
+                [[*prepared(row[1:]), row[0]] for row in rows],
+            )
+    return len(rows)
+
+
+def rows_insert(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> int:
+    """INSERT rows; on a `conflict` key, skip the row or, with `update`, overwrite those
+    columns where they differ (so an unchanged row is not rewritten). Without `conflict`
+    the rows must not collide with stored ones (PostgreSQL COPYs them straight in)."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    names, prepared = _prepare(model, columns)
+    table = _quote(model._meta.db_table)
+    targets = ", ".join(map(_quote, names))
+    clause = ""
+    if conflict:
+        keys = ", ".join(_quote(model._meta.get_field(name).column) for name in conflict)
+        clause = f" ON CONFLICT ({keys}) DO NOTHING"
+        if update:
+            updated = [_quote(model._meta.get_field(name).column) for name in update]
+            sets = ", ".join(f"{name} = excluded.{name}" for name in updated)
+            distinct = "IS DISTINCT FROM" if _postgres() else "IS NOT"
+            differs = " OR ".join(f"{table}.{name} {distinct} excluded.{name}" for name in updated)
+            clause = f" ON CONFLICT ({keys}) DO UPDATE SET {sets} WHERE {differs}"
+    with connection.cursor() as cursor:
+        if _postgres() and not conflict:
+            _copy(cursor, table, names, map(prepared, rows))
+        elif _postgres():
+            staging = _staging(cursor, model, names)
+            _copy(cursor, staging, names, map(prepared, rows))
+            # "WHERE true" keeps PostgreSQL from reading ON CONFLICT as part of the SELECT.
+            cursor.execute(
+                f"INSERT INTO {table} ({targets}) SELECT {targets} FROM {staging} WHERE true{clause}"
+            )
+            cursor.execute(f"DROP TABLE {staging}")
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({targets}) VALUES ({', '.join(['%s'] * len(names))}){clause}",
+                [prepared(row) for row in rows],
+            )
+    return len(rows)
+
+
+def rows_delete(model: type[models.Model], column: str, values: Iterable[Any], **equal: Any) -> None:
+    """DELETE rows whose `column` is one of `values` (and whose other columns equal `equal`)."""
+    values = list(values)
+    if not values:
+        return
+    table, target = _quote(model._meta.db_table), _quote(model._meta.get_field(column).column)
+    conditions = "".join(f" AND {_quote(model._meta.get_field(name).column)} = %s" for name in equal)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {target} IN ({', '.join(['%s'] * len(chunk))}){conditions}",
+                [*chunk, *equal.values()],
+            )
+
+
+def objects_insert(objects: Sequence[models.Model], *, conflict: Sequence[str] = ()) -> int:
+    """INSERT unsaved model instances with every column (defaults included), like `bulk_create`."""
+    if not objects:
+        return 0
+    model = type(objects[0])
+    # An automatic primary key is left to the database unless the caller set it.
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not isinstance(field, models.AutoField) or objects[0].pk is not None
+    ]
+    return rows_insert(
+        model,
+        [field.name for field in fields],
+        ([field.pre_save(instance, add=True) for field in fields] for instance in objects),
+        conflict=conflict,
+    )
