@@ -24,7 +24,7 @@ in which order they came, and publishes exactly one `movie` event per title that
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -396,18 +396,28 @@ def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, l
 
 
 DERIVED = ("decade_category", "genre_categories", "sentiment_analysis", "director_stats", "recommendations")
-FACTS = ("pk", "imdb_id", "start_year", "plot", "keywords", "enrich_pending", *DERIVED)
+FACTS = ("pk", "imdb_id", "start_year", "plot", "keywords", "enrich_pending")
 
 
-def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> list[int]:
-    """Recompute one chunk's derived fields; return the titles to announce, in id order."""
+def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
+    """Recompute one chunk's derived fields; return those of the titles to announce, by id."""
     facts = {
         row["pk"]: row
         for row in Title.objects.select_for_update().filter(pk__in=chunk).order_by("imdb_id").values(*FACTS)
     }
-    genres = _genres_of(facts)
+    # Only titles not already pending need their stored values to tell whether anything changed.
+    stored = {
+        row.pop("pk"): row
+        for row in Title.objects.filter(
+            pk__in=[pk for pk, row in facts.items() if not row["enrich_pending"]]
+        ).values("pk", *DERIVED)
+    }
+    if catalog.neighbourhood.preloaded:
+        genres = {pk: catalog.neighbourhood.facts[pk][2] for pk in facts}
+    else:
+        genres = _genres_of(facts)
     recommendations = _recommendations(catalog, facts)
-    rows, announce = [], []
+    rows, announce = [], {}
     for pk, row in facts.items():
         values = {
             "decade_category": decade_of(row["start_year"]),
@@ -416,12 +426,11 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> list[int]:
             "director_stats": catalog.director_stats.get(catalog.directors.get(pk), {}),
             "recommendations": recommendations[pk],
         }
-        changed = any(row[name] != value for name, value in values.items())
-        if changed or row["enrich_pending"]:
+        if row["enrich_pending"] or stored[pk] != values:
             rows.append([pk, *(values[name] for name in DERIVED), 0])
-            announce.append(pk)
+            announce[pk] = values
     rows_update(Title, [*DERIVED, "enrich_pending"], rows)
-    return sorted(announce)
+    return dict(sorted(announce.items()))
 
 
 def _enrich(catalog: _Catalog, chunk_size: int) -> int:
@@ -430,7 +439,7 @@ def _enrich(catalog: _Catalog, chunk_size: int) -> int:
         with transaction.atomic():
             announce = _chunk_enrich(catalog, chunk)
             # Published last, so the event counter is held as briefly as possible.
-            events += len(publish_many("movie", movie_payloads(announce)))
+            events += len(publish_many("movie", movie_payloads(list(announce), derived=announce)))
     return events
 
 
@@ -476,8 +485,11 @@ def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
     return events
 
 
-def movie_payloads(title_ids: Sequence[int]) -> list[dict]:
-    """The `data` of `movie` events (see apps/stream/schemas.py: MoviePayload), in this order."""
+def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] | None = None) -> list[dict]:
+    """The `data` of `movie` events (see apps/stream/schemas.py: MoviePayload), in this order.
+
+    `derived` holds the titles' derived fields when the caller has just computed them.
+    """
     if not title_ids:
         return []
     genres: dict[int, list[str]] = defaultdict(list)
@@ -497,9 +509,19 @@ def movie_payloads(title_ids: Sequence[int]) -> list[dict]:
     rows = {
         row["pk"]: row
         for row in Title.objects.filter(pk__in=title_ids).values(
-            "pk", "imdb_id", "primary_title", "rating", "start_year", "release_date", "plot", *DERIVED
+            "pk",
+            "imdb_id",
+            "primary_title",
+            "rating",
+            "start_year",
+            "release_date",
+            "plot",
+            *(() if derived is not None else DERIVED),
         )
     }
+    if derived is not None:
+        for pk, row in rows.items():
+            row.update(derived[pk])
     payloads = []
     for pk in title_ids:
         row = rows[pk]

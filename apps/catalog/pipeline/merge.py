@@ -91,7 +91,7 @@ class _Batch:
     """The stored state of one batch of titles and what the records change in it."""
 
     def __init__(self, titles: dict[str, Title], *, stored: bool = True) -> None:
-        self.titles = titles
+        self.titles, self.stored = titles, stored
         ids = [title.pk for title in titles.values()] if stored else []
         self.genres: dict[int, list[str]] = defaultdict(list)
         for title_id, name in Title.genres.through.objects.filter(title_id__in=ids).values_list(
@@ -242,7 +242,8 @@ class _Batch:
             )
             genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
         through = Title.genres.through
-        rows_delete(through, "title", self.new_genres)
+        if self.stored:
+            rows_delete(through, "title", self.new_genres)
         rows_insert(
             through,
             ["title", "genre"],
@@ -287,7 +288,7 @@ class _Batch:
         by_role: dict[str, list[int]] = defaultdict(list)
         for title_id, role in self.new_credits:
             by_role[role].append(title_id)
-        for role, title_ids in by_role.items():
+        for role, title_ids in by_role.items() if self.stored else ():
             rows_delete(Credit, "title", title_ids, role=role)
         # The titles' rows are locked and their credits for these roles deleted, so only
         # a person listed twice in one role could collide: keep their first credit.
