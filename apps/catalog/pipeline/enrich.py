@@ -160,8 +160,10 @@ def _one_decimal(value: float | Decimal | None) -> float | None:
 PENDING_SELF = 1
 PENDING_NEIGHBOURS = 2
 CHUNK = 2000
-# From this many titles at work, a pass reads the whole catalog's credits and buckets at once.
+# From this many titles at work, a pass reads the whole catalog's credits at once,
 PRELOAD_FROM = 5000
+# and from this many, every (decade, genre) bucket's top titles.
+BUCKETS_AT_ONCE_FROM = 50
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -194,10 +196,14 @@ class _Catalog:
         self.directors = first | {title_id: person for title_id, person in others.items() if person in people}
         self.director_stats = self._director_stats(people)
         self.buckets: dict[tuple[str, str], list[int]] = {}
+        self.buckets_complete = False
         self.neighbourhood = _Neighbourhood()
         self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited())
-        if len(self.work) >= PRELOAD_FROM:
+        if len(self.work) >= BUCKETS_AT_ONCE_FROM:
+            # One query for every bucket's top costs about what ten single buckets do.
             self.buckets = self._buckets_all()
+            self.buckets_complete = True
+        if len(self.work) >= PRELOAD_FROM:
             self.neighbourhood.preload()
 
     @staticmethod
@@ -277,7 +283,7 @@ class _Catalog:
         return dict(buckets)
 
     def bucket(self, key: tuple[str, str]) -> list[int]:
-        if key not in self.buckets and not self.neighbourhood.preloaded:
+        if key not in self.buckets and not self.buckets_complete:
             self.buckets[key] = list(
                 self._bucket_query(key)
                 .order_by("-votes", "imdb_id")
@@ -458,24 +464,16 @@ def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
     own (daily, after the datasets refresh) so that an import stays proportional to what
     it changed.
     """
-    keys = {
-        (decade_of(start_year), genre)
-        for start_year, genre in Title.genres.through.objects.filter(title__start_year__isnull=False)
-        .values_list("title__start_year", "genre__name")
-        .distinct()
+    tops = _Catalog._buckets_all()
+    stored = {
+        (bucket.decade, bucket.genre): bucket.title_ids for bucket in RecommendationBucket.objects.all()
     }
-    stored = {(bucket.decade, bucket.genre): bucket for bucket in RecommendationBucket.objects.all()}
-    probe = _Catalog({})
-    changed: dict[tuple[str, str], list[int]] = {}
-    for key in sorted(keys):
-        top = probe.bucket(key)
-        if key not in stored or sorted(stored[key].title_ids) != sorted(top):
-            changed[key] = top
+    changed = {key: top for key, top in tops.items() if sorted(stored.get(key, [])) != sorted(top)}
     titles: set[int] = set()
     for key in changed:
         titles |= set(_Catalog._bucket_query(key).values_list("pk", flat=True))
     catalog = _Catalog(dict.fromkeys(titles, 0))
-    catalog.buckets = probe.buckets
+    catalog.buckets, catalog.buckets_complete = tops, True
     events = _enrich(catalog, chunk_size)
     with transaction.atomic():
         for (decade, genre), title_ids in changed.items():
