@@ -239,9 +239,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # After the datasets refresh: the top chart, then the pages of the titles the site shows
     # most. No view counts exist yet, so "most shown" is the catalog's most voted titles
-    # (apps.scraping.services.titles_most_shown) until the trends app counts views.
-    "scraping-imdb-daily-refresh": {
-        "task": "apps.scraping.tasks.scrape_daily_refresh_task",
+    # (apps.catalog.selectors.titles_most_shown) until the trends app counts views.
+    "catalog-imdb-pages-daily-refresh": {
+        "task": "apps.catalog.tasks.scrape_daily_refresh_task",
         "schedule": crontab(hour=6, minute=15),
     },
     # Vote counts move the (decade, genre) tops that recommendations draw on.

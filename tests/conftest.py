@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
+from tests.standins.imdb_site import ImdbSite, imdb_site_serve
 from tests.support.processes import daphne_start
 
 if TYPE_CHECKING:
@@ -110,3 +112,13 @@ def browser(tmp_path: Path) -> Iterator["WebDriver"]:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def imdb_site() -> Iterator[ImdbSite]:
+    """The IMDb stand-in on a loopback port, with settings.IMDB_BASE_URL pointing at it.
+
+    Its WAF challenge is on, as on IMDb: a browser passes it, a plain HTTP client gets 202.
+    """
+    with imdb_site_serve() as site, override_settings(IMDB_BASE_URL=site.base_url):
+        yield site

@@ -91,6 +91,15 @@ def title_list(
     return titles.order_by("-votes", "imdb_id").prefetch_related("genres", _display_akas())
 
 
+def titles_most_shown(*, count: int) -> list[str]:
+    """The IMDb ids of the `count` titles the site shows most.
+
+    No view counts are recorded yet (the trends app will count them), so these are the
+    catalog's most voted titles, which is what the catalog lists first.
+    """
+    return list(title_list().values_list("imdb_id", flat=True)[:count])
+
+
 def title_get(*, imdb_id: str) -> Title:
     """One title with its genres, credits (and people) in credit order and localized names."""
     credits = Credit.objects.select_related("person").order_by("role", "ordering", "pk")

@@ -27,6 +27,8 @@ from apps.scraping.imdb_datasets import (
 )
 from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
 from apps.scraping.records import TitleRecord
+from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
+from apps.scraping.services import StoreReport
 from cinestream.bulk import rows_insert
 
 BATCH_SIZE = 1000
@@ -101,6 +103,18 @@ def titles_ingest(
     # Enriched once the whole input is merged, so the result does not depend on batching.
     report.events = pending_enrich()
     return report
+
+
+def imdb_pages_store(records: list[dict[str, Any]]) -> StoreReport:
+    """Store one batch of records scraped from IMDb pages (the scrapers' `store` step)."""
+    report = titles_ingest(records, source=IMDB_PAGES_SOURCE)
+    return StoreReport(
+        inserted=report.inserted,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        events=report.events,
+        rejected=sum(report.rejected.values()),
+    )
 
 
 def people_upsert(

@@ -1,9 +1,26 @@
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from apps.catalog.pipeline.enrich import pending_enrich, recommendations_buckets_refresh
-from apps.catalog.services import imdb_datasets_import
+from apps.catalog.selectors import titles_most_shown
+from apps.catalog.services import imdb_datasets_import, imdb_pages_store
+from apps.scraping.browser import BrowserMissing, BrowserUnavailable
+from apps.scraping.imdb_client import ImdbUnavailable
 from apps.scraping.imdb_datasets import DatasetFiles, DatasetUnavailable
+from apps.scraping.services import CircuitOpen, circuit_check, scrape_chart, scrape_titles, scrape_url
+
+# IMDb page scrapes are retried when a browser would not start or a page kept failing (not
+# for a missing Chromium). A blocked page is not retried here: the circuit breaker decides
+# when IMDb may be asked again.
+SCRAPE_RETRY = {
+    "autoretry_for": (BrowserUnavailable, ImdbUnavailable),
+    "dont_autoretry_for": (BrowserMissing,),
+    "retry_backoff": 60,
+    "retry_backoff_max": 30 * 60,
+    "retry_jitter": True,
+    "max_retries": 4,
+}
 
 
 @shared_task(autoretry_for=(DatasetUnavailable,), retry_backoff=600, max_retries=5)
@@ -28,3 +45,57 @@ def pending_enrich_task() -> int:
 def recommendations_buckets_refresh_task() -> int:
     """Refresh recommendations where a (decade, genre) top changed; returns the events."""
     return recommendations_buckets_refresh()
+
+
+def _scrape_paused(task, exc: CircuitOpen) -> dict:
+    """Try again when the circuit reopens (once), rather than asking IMDb while it blocks."""
+    seconds = max(60, int((exc.reopens_at - timezone.now()).total_seconds()) + 60) if exc.reopens_at else 3600
+    if task.request.retries < 1 and not task.request.is_eager:
+        raise task.retry(countdown=seconds, exc=exc, max_retries=1)
+    return {"circuit_open": True, "message": str(exc)}
+
+
+@shared_task(bind=True, **SCRAPE_RETRY)
+def scrape_titles_task(self, ids: list[str], languages: list[str] | None = None) -> dict:
+    """IMDb title pages into the catalog; idempotent: unchanged titles store and publish nothing."""
+    try:
+        circuit_check()
+    except CircuitOpen as exc:
+        return _scrape_paused(self, exc)
+    return scrape_titles(ids=ids, languages=languages or ["en"], store=imdb_pages_store).as_dict()
+
+
+@shared_task(bind=True, **SCRAPE_RETRY)
+def scrape_chart_task(self, name: str, limit: int | None = None, languages: list[str] | None = None) -> dict:
+    try:
+        circuit_check()
+    except CircuitOpen as exc:
+        return _scrape_paused(self, exc)
+    return scrape_chart(
+        name=name, limit=limit, languages=languages or ["en"], store=imdb_pages_store
+    ).as_dict()
+
+
+@shared_task(bind=True, **SCRAPE_RETRY)
+def scrape_url_task(self, url: str, limit: int | None = None, languages: list[str] | None = None) -> dict:
+    try:
+        circuit_check()
+    except CircuitOpen as exc:
+        return _scrape_paused(self, exc)
+    return scrape_url(url=url, limit=limit, languages=languages or ["en"], store=imdb_pages_store).as_dict()
+
+
+@shared_task(bind=True, **SCRAPE_RETRY)
+def scrape_daily_refresh_task(self) -> dict:
+    """IMDb's top chart, then the pages of the titles the site shows most (SCRAPER_DAILY_*)."""
+    try:
+        circuit_check()
+    except CircuitOpen as exc:
+        return _scrape_paused(self, exc)
+    languages = settings.SCRAPER_DAILY_LANGUAGES
+    chart = scrape_chart(name="top", languages=languages, store=imdb_pages_store)
+    if chart.is_circuit_open:
+        return {"chart": chart.as_dict()}
+    ids = titles_most_shown(count=settings.SCRAPER_DAILY_TITLES)
+    titles = scrape_titles(ids=ids, languages=languages, store=imdb_pages_store) if ids else None
+    return {"chart": chart.as_dict(), "titles": titles.as_dict() if titles else None}

@@ -1,8 +1,10 @@
-"""Scraping workflows: IMDb pages through the browser client, parsed, into the catalog pipeline.
+"""Scraping workflows: IMDb pages through the browser client, parsed, handed to a store step.
 
+The caller passes the store step (`store`): it takes a batch of raw records (the shape of
+apps/scraping/records.py) and reports what it kept, so this app imports no app of ours.
 Pages are fetched by up to SCRAPER_BROWSERS browsers at once (worker threads, one browser
-each); everything that touches the database (the circuit breaker, run records, the
-catalog ingest) stays in the calling thread.
+each); everything that touches the database (the circuit breaker, run records, the store
+step) stays in the calling thread.
 
 The circuit breaker is a database row, so every worker process sees the same state:
 SCRAPER_BREAKER_BLOCKS blocked pages in a row open it for SCRAPER_BREAKER_PAUSE_SECONDS,
@@ -43,9 +45,9 @@ SOURCE = "imdb_page"
 CIRCUIT = "imdb"
 # The region a language's display title is shown in (the catalog shows akas by region).
 REGIONS = {"uk": "UA", "ru": "RU", "en": ""}
-# Titles whose pages are all in are handed to the catalog this many at a time, so an
+# Titles whose pages are all in are handed to the store step this many at a time, so an
 # interrupted run keeps what it already read.
-INGEST_BATCH = 25
+STORE_BATCH = 25
 
 
 class CircuitOpen(DomainError):
@@ -64,6 +66,20 @@ class ScrapeInputError(DomainError, ValueError):
     """A title id, chart, language or URL the scraper cannot read."""
 
     code = "scrape_bad_input"
+
+
+@dataclass(frozen=True)
+class StoreReport:
+    """What a store step did with one batch of records."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+    rejected: int = 0
+
+
+Store = Callable[[list[dict[str, Any]]], StoreReport]
 
 
 @dataclass
@@ -250,12 +266,19 @@ def records_localize(pages: dict[str, list[dict[str, Any]]]) -> list[dict[str, A
 
 
 class _Run:
-    """Counts, circuit accounting, batched ingest and the ScrapeRun row of one scrape."""
+    """Counts, circuit accounting, batched storing and the ScrapeRun row of one scrape."""
 
     def __init__(
-        self, *, kind: str, target: str, languages: Sequence[str], progress: Progress | None
+        self,
+        *,
+        kind: str,
+        target: str,
+        languages: Sequence[str],
+        store: Store,
+        progress: Progress | None,
     ) -> None:
         self.summary = ScrapeSummary()
+        self._store = store
         self.progress = progress
         self.row = ScrapeRun.objects.create(kind=kind, target=target[:500], languages=",".join(languages))
         self.summary.run_id = self.row.pk
@@ -291,18 +314,16 @@ class _Run:
         self.log.warning("scrape_page_failed", page=what, error=str(exc))
         self._report()
 
-    def ingest(self, records: list[dict[str, Any]]) -> None:
+    def store(self, records: list[dict[str, Any]]) -> None:
         if not records:
             return
-        from apps.catalog.services import titles_ingest
-
-        report = titles_ingest(records, source=SOURCE)
+        report = self._store(records)
         summary = self.summary
         summary.inserted += report.inserted
         summary.updated += report.updated
         summary.unchanged += report.unchanged
         summary.events += report.events
-        summary.rejected += sum(report.rejected.values())
+        summary.rejected += report.rejected
 
     def _report(self) -> None:
         if self.progress is not None:
@@ -386,18 +407,19 @@ def _pages_fetch(
 def scrape_titles(
     *,
     ids: Sequence[str],
+    store: Store,
     languages: Sequence[str] = ("en",),
     client: ImdbClient | None = None,
     progress: Progress | None = None,
 ) -> ScrapeSummary:
-    """Title pages in each language → one record per title (localized titles as akas) → catalog."""
+    """Title pages in each language → one record per title (localized titles as akas) → `store`."""
     ids = list(dict.fromkeys(ids))
     for imdb_id in ids:
         _checked(title_url, imdb_id)
     languages = languages_parse(languages)
     make_client = client is None
     client = client or ImdbClient()
-    run = _Run(kind="titles", target=" ".join(ids), languages=languages, progress=progress)
+    run = _Run(kind="titles", target=" ".join(ids), languages=languages, store=store, progress=progress)
     run.summary.total_pages = len(ids) * len(languages)
 
     def work(run: _Run) -> None:
@@ -418,7 +440,7 @@ def scrape_titles(
             for imdb_id in ready:
                 records.extend(records_localize(collected.pop(imdb_id, {})))
             ready.clear()
-            run.ingest(records)
+            run.store(records)
 
         try:
             for (imdb_id, language), record in _pages_fetch(run, client, jobs):
@@ -427,7 +449,7 @@ def scrape_titles(
                 answered[imdb_id] += 1
                 if answered[imdb_id] == len(languages):
                     ready.append(imdb_id)
-                if len(ready) >= INGEST_BATCH:
+                if len(ready) >= STORE_BATCH:
                     flush()
         finally:
             # Whatever was read is stored, even if some languages of a title were not.
@@ -444,6 +466,7 @@ def _scrape_list(
     target: str,
     limit: int | None,
     languages: Sequence[str],
+    store: Store,
     client: ImdbClient | None,
     progress: Progress | None,
 ) -> ScrapeSummary:
@@ -452,7 +475,7 @@ def _scrape_list(
         raise ScrapeInputError("--limit: expected a number >= 1")
     make_client = client is None
     client = client or ImdbClient()
-    run = _Run(kind=kind, target=target, languages=languages, progress=progress)
+    run = _Run(kind=kind, target=target, languages=languages, store=store, progress=progress)
     run.summary.total_pages = len(languages)
     parse_kind = "chart" if kind == "chart" or "/chart/" in target else "list"
 
@@ -468,7 +491,7 @@ def _scrape_list(
                 pages[language] = records
                 run.page_done(records=len(records))
         finally:
-            run.ingest(records_localize(pages))
+            run.store(records_localize(pages))
 
     return _run(run, work, client, make_client)
 
@@ -476,12 +499,13 @@ def _scrape_list(
 def scrape_chart(
     *,
     name: str,
+    store: Store,
     limit: int | None = None,
     languages: Sequence[str] = ("en",),
     client: ImdbClient | None = None,
     progress: Progress | None = None,
 ) -> ScrapeSummary:
-    """Every row of an IMDb chart (top, moviemeter, toptv), or the first `limit`, into the catalog."""
+    """Every row of an IMDb chart (top, moviemeter, toptv), or the first `limit`, into `store`."""
     _checked(chart_url, name)
     return _scrape_list(
         kind="chart",
@@ -489,6 +513,7 @@ def scrape_chart(
         target=name,
         limit=limit,
         languages=languages,
+        store=store,
         client=client,
         progress=progress,
     )
@@ -497,12 +522,13 @@ def scrape_chart(
 def scrape_url(
     *,
     url: str,
+    store: Store,
     limit: int | None = None,
     languages: Sequence[str] = ("en",),
     client: ImdbClient | None = None,
     progress: Progress | None = None,
 ) -> ScrapeSummary:
-    """The titles of an IMDb search or list page ("50 more" clicked up to `limit`) into the catalog."""
+    """The titles of an IMDb search or list page ("50 more" clicked up to `limit`) into `store`."""
     _checked(list_url_check, url)
     return _scrape_list(
         kind="url",
@@ -510,17 +536,7 @@ def scrape_url(
         target=url,
         limit=limit,
         languages=languages,
+        store=store,
         client=client,
         progress=progress,
     )
-
-
-def titles_most_shown(*, count: int) -> list[str]:
-    """The titles the site shows most.
-
-    No view counts are recorded yet (the trends app will count them), so this is the
-    catalog's most voted titles, which is what the catalog lists first.
-    """
-    from apps.catalog.selectors import title_list
-
-    return list(title_list().values_list("imdb_id", flat=True)[:count])

@@ -16,6 +16,7 @@ from apps.catalog.selectors import (
     title_people,
     title_recommendations,
     titles_by_ids,
+    titles_most_shown,
 )
 from tests.factories.catalog import LocalizedTitleFactory, TitleFactory
 
@@ -75,6 +76,14 @@ def test_list_is_ordered_by_votes_and_leaves_adult_titles_out():
 
     assert imdb_ids(title_list()) == ["tt0000002", "tt0000003", "tt0000001"]
     assert imdb_ids(title_list(include_adult=True))[0] == "tt0000004"
+
+
+def test_most_shown_titles_are_the_most_voted_ones_up_to_the_count():
+    TitleFactory(imdb_id="tt0000001", votes=10)
+    TitleFactory(imdb_id="tt0000002", votes=300)
+    TitleFactory(imdb_id="tt0000003", votes=20)
+
+    assert titles_most_shown(count=2) == ["tt0000002", "tt0000003"]
 
 
 def test_filters_narrow_the_list_and_combine():

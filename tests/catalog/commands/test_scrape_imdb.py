@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from apps.catalog.models import LocalizedTitle, Title
+from apps.catalog.tasks import scrape_titles_task
 from apps.scraping.browser import browser_processes
 from apps.scraping.models import ScrapeCircuit, ScrapeRun
-from apps.scraping.tasks import scrape_titles_task
 from apps.stream.models import Event
 from tests.standins.imdb_site import CAPTCHA_ID, FORBIDDEN_ID, ImdbSite
 from tests.support.scraping import FAST, chromium_required, eventually

@@ -1,6 +1,6 @@
 """A stand-in for www.imdb.com, served over loopback HTTP, whose pages behave like IMDb's.
 
-    with imdb_site_serve() as site:          # or the `imdb_site` fixture (tests/scraping/conftest.py)
+    with imdb_site_serve() as site:          # or the `imdb_site` fixture (tests/conftest.py)
         driver.get(site.url("/title/tt1375666/"))              # English
         driver.get(site.url("/title/tt1375666/", language="uk"))  # /uk/title/tt1375666/
         site.title("tt1375666").display_title("uk")            # what the page shows: "Початок"

@@ -341,8 +341,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self._blocked(token):
             return
-        if site.latency:
-            time.sleep(site.latency)
+        # Waits on the site's stop event, so stopping the stand-in ends the wait at once.
+        if site.latency and site._stopping.wait(site.latency):
+            return
         options = pages.PageOptions(styles=site._styles, consent=site.consent, padding_kb=site.padding_kb)
         title_match, chart_match, list_match = (
             TITLE_PATH.match(path),

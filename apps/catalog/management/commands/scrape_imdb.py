@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from apps.catalog.services import imdb_pages_store
 from apps.scraping.browser import BrowserUnavailable, browsers_cleanup_install
 from apps.scraping.imdb_client import CHARTS
 from apps.scraping.services import (
@@ -71,14 +72,24 @@ class Command(BaseCommand):
         started = time.monotonic()
         try:
             if options["title"]:
-                summary = scrape_titles(ids=options["title"], languages=languages, progress=progress)
+                summary = scrape_titles(
+                    ids=options["title"], languages=languages, store=imdb_pages_store, progress=progress
+                )
             elif options["chart"]:
                 summary = scrape_chart(
-                    name=options["chart"], limit=options["limit"], languages=languages, progress=progress
+                    name=options["chart"],
+                    limit=options["limit"],
+                    languages=languages,
+                    store=imdb_pages_store,
+                    progress=progress,
                 )
             else:
                 summary = scrape_url(
-                    url=options["url"], limit=options["limit"], languages=languages, progress=progress
+                    url=options["url"],
+                    limit=options["limit"],
+                    languages=languages,
+                    store=imdb_pages_store,
+                    progress=progress,
                 )
         except ScrapeInputError as exc:
             raise CommandError(str(exc)) from None
