@@ -218,3 +218,25 @@ def test_the_daily_bucket_refresh_recommends_a_newcomer_to_older_titles():
         "tt0111161"
     ]
     assert enrich.recommendations_buckets_refresh() == 0
+
+
+@pytest.mark.django_db
+def test_text_longer_than_its_column_is_cut_to_fit_and_kept_whole_in_rescued_data():
+    long_title = "The Shawshank Redemption " * 30  # 750 characters
+    record = shawshank(
+        primary_title=long_title,
+        stars=[{"imdb_id": "nm9999999", "name": "Tim Robbins " * 40, "ordering": 0}],
+        akas=[{"name": "Втеча з Шоушенка " * 40, "region": "UKRAINE", "language": "uk"}],
+    )
+
+    report = titles_ingest(
+        [record, shawshank(imdb_id="tt0120689", primary_title="The Green Mile")], source="imdb_page"
+    )
+
+    assert (report.inserted, sum(report.rejected.values())) == (2, 0)
+    title = Title.objects.get(imdb_id="tt0111161")
+    assert len(title.primary_title) == 500
+    assert title.rescued_data["primary_title"]["value"] == long_title.strip()
+    assert len(title.credits.get(role="star").person.name) == 300
+    aka = title.localized_titles.get()
+    assert (len(aka.name), aka.region, aka.language) == (500, "", "uk")

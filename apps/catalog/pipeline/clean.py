@@ -3,6 +3,9 @@
 Text loses surrounding and repeated whitespace, is NFC-normalized, and HTML entities
 left in by sources (`&apos;` inside IMDb's JSON-LD) are decoded. A value outside its
 range (a rating of 11, a year 3024, a runtime of 0) moves to `rescued` with the reason.
+Text longer than its column is cut to fit, the whole value kept in `rescued`; names of
+people and localized titles are cut too, and a region or language code that is not one
+becomes unknown.
 """
 
 import html
@@ -10,7 +13,17 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from apps.catalog.models import LocalizedTitle, Person, Title
 from apps.scraping.records import TitleRecord
+
+TEXT_LIMITS = {
+    name: Title._meta.get_field(name).max_length
+    for name in ("primary_title", "original_title", "certificate", "poster_url", "source_url")
+}
+NAME_LIMIT = Person._meta.get_field("name").max_length
+AKA_LIMITS = {
+    name: LocalizedTitle._meta.get_field(name).max_length for name in ("name", "region", "language")
+}
 
 FIRST_FILM_YEAR = 1870
 RANGES: dict[str, tuple[float, float]] = {
@@ -28,6 +41,16 @@ def text_clean(value: str | None) -> str | None:
     return text or None
 
 
+def _aka_fit(aka, name: str):
+    update = {}
+    if name[: AKA_LIMITS["name"]] != aka.name:
+        update["name"] = name[: AKA_LIMITS["name"]]
+    for code in ("region", "language"):
+        if len(getattr(aka, code)) > AKA_LIMITS[code]:
+            update[code] = ""
+    return aka.model_copy(update=update) if update else aka
+
+
 def _years() -> tuple[int, int]:
     return FIRST_FILM_YEAR, date.today().year + 10
 
@@ -38,6 +61,11 @@ def record_clean(record: TitleRecord) -> TitleRecord:
 
     for field in ("primary_title", "original_title", "plot", "certificate", "poster_url", "source_url"):
         changes[field] = text_clean(getattr(record, field))
+    for field, limit in TEXT_LIMITS.items():
+        value = changes[field]
+        if value is not None and len(value) > limit:
+            rescued[field] = {"value": value, "error": f"longer than {limit} characters"}
+            changes[field] = value[:limit]
 
     def out_of_range(field: str, value: Any, reason: str) -> None:
         rescued[field] = {"value": value, "error": reason}
@@ -67,13 +95,13 @@ def record_clean(record: TitleRecord) -> TitleRecord:
         if credits is not None:
             changes[field] = tuple(
                 credit if name == credit.name else credit.model_copy(update={"name": name})
-                for credit, name in ((credit, text_clean(credit.name) or "") for credit in credits)
+                for credit, name in (
+                    (credit, (text_clean(credit.name) or "")[:NAME_LIMIT]) for credit in credits
+                )
                 if name or credit.imdb_id
             )
     if record.akas is not None:
         changes["akas"] = tuple(
-            aka if name == aka.name else aka.model_copy(update={"name": name})
-            for aka, name in ((aka, text_clean(aka.name)) for aka in record.akas)
-            if name
+            _aka_fit(aka, name) for aka, name in ((aka, text_clean(aka.name)) for aka in record.akas) if name
         )
     return record.model_copy(update={**changes, "rescued": rescued})
