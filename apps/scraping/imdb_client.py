@@ -136,10 +136,21 @@ def chart_url(name: str, *, language: str = "en") -> str:
     return _localized(CHARTS[name], language)
 
 
+def _unprefixed(path: str) -> str:
+    return re.sub(r"^/(uk|ru|[a-z]{2})(?=/)", "", path)
+
+
+def list_url(url: str, *, language: str = "en") -> str:
+    """An IMDb search or list URL in this language: its language prefix replaced."""
+    parts = urlsplit(list_url_check(url))
+    query = f"?{parts.query}" if parts.query else ""
+    return _localized(f"{_unprefixed(parts.path)}{query}", language)
+
+
 def list_url_check(url: str) -> str:
     """The URL itself if it is an IMDb search or list page on IMDB_BASE_URL's host."""
     parts, base = urlsplit(url), urlsplit(_base())
-    path = re.sub(r"^/(uk|ru|[a-z]{2})(?=/)", "", parts.path)
+    path = _unprefixed(parts.path)
     if parts.scheme not in ("http", "https") or parts.netloc != base.netloc:
         raise ImdbBadRequest(f"not an IMDb URL: {url!r} (expected {_base()}/…)")
     if not re.match(r"^/(search/title/|list/ls\d+|chart/|user/ur\d+/watchlist)", path):

@@ -33,6 +33,7 @@ from apps.scraping.imdb_client import (
     ImdbPage,
     ImdbUnavailable,
     chart_url,
+    list_url,
     list_url_check,
     title_url,
 )
@@ -532,7 +533,7 @@ def scrape_url(
     _checked(list_url_check, url)
     return _scrape_list(
         kind="url",
-        url_of=lambda language: url,
+        url_of=lambda language: list_url(url, language=language),
         target=url,
         limit=limit,
         languages=languages,

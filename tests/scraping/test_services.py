@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from apps.scraping.imdb_client import ImdbBadRequest, list_url
 from apps.scraping.models import ScrapeCircuit, ScrapeRun
 from apps.scraping.services import (
     CircuitOpen,
@@ -90,3 +91,19 @@ def test_other_languages_add_their_display_titles_as_localized_titles():
     assert "primary_title" not in alone  # IMDb's primary title is the English one
     assert "plot" not in alone
     assert alone["akas"] == [{"name": "Початок", "region": "UA", "language": "uk"}]
+
+
+@override_settings(IMDB_BASE_URL="https://www.imdb.com")
+def test_a_search_url_is_read_in_each_language_under_its_prefix():
+    url = "https://www.imdb.com/uk/search/title/?title=matrix&sort=user_rating,desc"
+
+    assert (
+        list_url(url, language="en")
+        == "https://www.imdb.com/search/title/?title=matrix&sort=user_rating,desc"
+    )
+    assert (
+        list_url(url, language="ru")
+        == "https://www.imdb.com/ru/search/title/?title=matrix&sort=user_rating,desc"
+    )
+    with pytest.raises(ImdbBadRequest, match="not an IMDb URL"):
+        list_url("https://example.com/search/title/?title=matrix", language="uk")
