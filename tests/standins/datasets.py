@@ -43,8 +43,10 @@ N = "\\N"
 def dataset_write(folder: Path, name: str, rows: Sequence[Sequence[str]]) -> None:
     """Write `name`.tsv.gz as IMDb does: header, tabs, \\N for null, no quoting."""
     lines = ["\t".join(HEADERS[name])] + ["\t".join(row) for row in rows]
-    with gzip.open(folder / f"{name}.tsv.gz", "wt", encoding="utf-8", newline="") as file:
-        file.write("\n".join(lines) + "\n")
+    # mtime=0: gzip stamps the write time otherwise, so the same rows written a second later
+    # would be a different file (different SHA-256 and ETag).
+    data = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
+    (folder / f"{name}.tsv.gz").write_bytes(data)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
