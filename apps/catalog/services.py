@@ -29,6 +29,7 @@ from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
 from apps.scraping.records import TitleRecord
 from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
+from cinestream.background import in_background
 from cinestream.bulk import rows_insert
 
 BATCH_SIZE = 1000
@@ -75,6 +76,48 @@ def titles_ingest_batch(records: list[TitleRecord]) -> IngestReport:
     return report
 
 
+@dataclass
+class PreparedBatch:
+    """Records validated, cleaned and normalized, with what was rejected on the way."""
+
+    records: list[TitleRecord]
+    rejected: Counter = field(default_factory=Counter)
+
+
+def batches_prepare(
+    raw_records: Iterable[Mapping[str, Any]], *, source: str | None = None, batch_size: int = BATCH_SIZE
+) -> Iterator[PreparedBatch]:
+    for raw_batch in _batches(raw_records, batch_size):
+        batch = PreparedBatch(records=[])
+        for raw in raw_batch:
+            try:
+                batch.records.append(record_prepare(raw, source=source))
+            except RecordRejected as exc:
+                batch.rejected[str(exc).split(":")[0]] += 1
+        yield batch
+
+
+def titles_ingest_prepared(
+    batches: Iterable[PreparedBatch], *, batch_done: Callable[[list[TitleRecord]], None] | None = None
+) -> IngestReport:
+    """Merge prepared batches, each in one transaction, then enrich and announce what changed.
+
+    `batch_done` is called with each batch's records in the transaction that merged them.
+    """
+    report = IngestReport()
+    for batch in batches:
+        report.read += sum(batch.rejected.values())
+        report.rejected.update(batch.rejected)
+        if batch.records:
+            with transaction.atomic():
+                report.add(titles_ingest_batch(batch.records))
+                if batch_done is not None:
+                    batch_done(batch.records)
+    # Enriched once the whole input is merged, so the result does not depend on batching.
+    report.events = pending_enrich()
+    return report
+
+
 def titles_ingest(
     raw_records: Iterable[Mapping[str, Any]],
     *,
@@ -82,27 +125,10 @@ def titles_ingest(
     batch_size: int = BATCH_SIZE,
     batch_done: Callable[[list[TitleRecord]], None] | None = None,
 ) -> IngestReport:
-    """Run raw records from any source through the whole pipeline, batch by batch.
-
-    `batch_done` is called with each batch's records in the transaction that merged them.
-    """
-    report = IngestReport()
-    for raw_batch in _batches(raw_records, batch_size):
-        prepared = []
-        for raw in raw_batch:
-            try:
-                prepared.append(record_prepare(raw, source=source))
-            except RecordRejected as exc:
-                report.read += 1
-                report.rejected[str(exc).split(":")[0]] += 1
-        if prepared:
-            with transaction.atomic():
-                report.add(titles_ingest_batch(prepared))
-                if batch_done is not None:
-                    batch_done(prepared)
-    # Enriched once the whole input is merged, so the result does not depend on batching.
-    report.events = pending_enrich()
-    return report
+    """Run raw records from any source through the whole pipeline, batch by batch."""
+    return titles_ingest_prepared(
+        batches_prepare(raw_records, source=source, batch_size=batch_size), batch_done=batch_done
+    )
 
 
 def imdb_pages_store(records: list[dict[str, Any]]) -> StoreReport:
@@ -155,6 +181,12 @@ def _digests_known() -> dict[str, tuple[int, ...]]:
 DIGEST_FIELDS = ("basics", "ratings", "crew", "principals", "akas")
 
 
+@dataclass
+class _ReadEnd:
+    unchanged: int = 0
+    malformed: list[str] = field(default_factory=list)
+
+
 def imdb_datasets_import(
     files: DatasetFiles,
     *,
@@ -181,20 +213,40 @@ def imdb_datasets_import(
     people = 0
     if NAME_FILE not in unchanged_files:
         people = people_upsert(progress(name_rows(files, stats), "names"))
-    pending: dict[str, tuple[int, ...]] = {}
-    unchanged = 0
 
-    def changed_records() -> Iterator[dict[str, Any]]:
-        nonlocal unchanged
-        read = title_records(
-            files, types=types, min_votes=min_votes, stats=stats, skip=unchanged_files, known=known
-        )
-        for record, digests in progress(read, "titles"):
-            if len(record) == 1:
-                unchanged += 1
+    def read() -> Iterator[tuple[PreparedBatch, dict[str, tuple[int, ...]]] | _ReadEnd]:
+        # Runs in a background process: files, digests and preparation, no database.
+        unchanged, digests, title_stats = 0, {}, ReadStats()
+
+        def changed() -> Iterator[dict[str, Any]]:
+            nonlocal unchanged
+            records = title_records(
+                files, types=types, min_votes=min_votes, stats=title_stats, skip=unchanged_files, known=known
+            )
+            for record, title_digests in progress(records, "titles"):
+                if len(record) == 1:
+                    unchanged += 1
+                    continue
+                digests[record["imdb_id"]] = title_digests
+                yield record
+
+        for batch in batches_prepare(changed(), source=DATASETS_SOURCE):
+            yield batch, {record.imdb_id: digests.pop(record.imdb_id) for record in batch.records}
+            digests.clear()  # those of rejected records: they are read again next time
+        yield _ReadEnd(unchanged=unchanged, malformed=title_stats.malformed)
+
+    pending: dict[str, tuple[int, ...]] = {}
+    end = _ReadEnd()
+
+    def batches() -> Iterator[PreparedBatch]:
+        nonlocal end
+        for item in in_background(read):
+            if isinstance(item, _ReadEnd):
+                end = item
                 continue
-            pending[record["imdb_id"]] = digests
-            yield record
+            batch, digests = item
+            pending.update(digests)
+            yield batch
 
     def digests_store(records: list[TitleRecord]) -> None:
         rows_insert(
@@ -209,9 +261,9 @@ def imdb_datasets_import(
             update=DIGEST_FIELDS,
         )
 
-    report = titles_ingest(changed_records(), source=DATASETS_SOURCE, batch_done=digests_store)
-    report.read += unchanged
-    report.unchanged += unchanged
+    report = titles_ingest_prepared(batches(), batch_done=digests_store)
+    report.read += end.unchanged
+    report.unchanged += end.unchanged
     with transaction.atomic():
         for name, fingerprint in fingerprints.items():
             if fingerprint:
@@ -219,7 +271,10 @@ def imdb_datasets_import(
             else:
                 DatasetFile.objects.filter(name=name).delete()
     return DatasetsImport(
-        people=people, titles=report, malformed=stats.malformed, skipped_files=sorted(unchanged_files)
+        people=people,
+        titles=report,
+        malformed=[*stats.malformed, *end.malformed],
+        skipped_files=sorted(unchanged_files),
     )
 
 
