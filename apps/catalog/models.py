@@ -154,7 +154,8 @@ class CreditRole(models.TextChoices):
 class Credit(models.Model):
     """A person's part in a title, in credit order (IMDb's `ordering`)."""
 
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="credits")
+    # Indexed by the unique constraint, whose first column it is: no index of its own to keep up.
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="credits", db_index=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
     role = models.CharField(_("role"), max_length=16, choices=CreditRole.choices)
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -175,9 +176,11 @@ class Credit(models.Model):
 class LocalizedTitle(models.Model):
     """A title's name in a region or language (IMDb's akas)."""
 
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="localized_titles")
+    title = models.ForeignKey(
+        Title, on_delete=models.CASCADE, related_name="localized_titles", db_index=False
+    )  # the unique constraint's first column: indexed there
     name = models.CharField(_("name"), max_length=500)
-    region = models.CharField(_("region"), max_length=4, blank=True, db_index=True)
+    region = models.CharField(_("region"), max_length=4, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     is_original = models.BooleanField(_("original title"), default=False)
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)

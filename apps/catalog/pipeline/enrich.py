@@ -160,7 +160,8 @@ def _one_decimal(value: float | Decimal | None) -> float | None:
 PENDING_SELF = 1
 PENDING_NEIGHBOURS = 2
 CHUNK = 2000
-# From this many titles at work, a pass reads the whole catalog's credits at once,
+# From this many titles at work, and a quarter of the catalog, a pass reads the whole
+# catalog's credits at once,
 PRELOAD_FROM = 5000
 # and from this many, every (decade, genre) bucket's top titles.
 BUCKETS_AT_ONCE_FROM = 50
@@ -203,7 +204,7 @@ class _Catalog:
             # One query for every bucket's top costs about what ten single buckets do.
             self.buckets = self._buckets_all()
             self.buckets_complete = True
-        if len(self.work) >= PRELOAD_FROM:
+        if len(self.work) >= PRELOAD_FROM and len(self.work) * 4 >= Title.objects.count():
             self.neighbourhood.preload()
 
     @staticmethod
