@@ -19,7 +19,11 @@ _AS_IS = (models.CharField, models.IntegerField, models.BooleanField, models.For
 
 
 def _json(value: Any, _connection: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return None
+    if not value and isinstance(value, (list, dict)):
+        return "[]" if isinstance(value, list) else "{}"  # most credits' characters, for one
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _as_is(value: Any, _connection: Any) -> Any:
@@ -176,9 +180,23 @@ def objects_insert(objects: Sequence[models.Model], *, conflict: Sequence[str] =
         for field in model._meta.concrete_fields
         if not isinstance(field, models.AutoField) or objects[0].pk is not None
     ]
+    # pre_save only where it does something (auto_now dates); plain attributes elsewhere.
+    dated = {
+        field.attname
+        for field in fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    }
     return rows_insert(
         model,
         [field.name for field in fields],
-        ([field.pre_save(instance, add=True) for field in fields] for instance in objects),
+        (
+            [
+                field.pre_save(instance, add=True)
+                if field.attname in dated
+                else getattr(instance, field.attname)
+                for field in fields
+            ]
+            for instance in objects
+        ),
         conflict=conflict,
     )
