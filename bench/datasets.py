@@ -202,7 +202,7 @@ def import_ours(
 
 def import_cinemagoer(args, workdir: Path, folder: Path, input_rows: int) -> dict:
     if not S32.exists():
-        raise BenchError(f"{S32} not found: pip install cinemagoer sqlalchemy into the venv")
+        raise BenchError(f"{S32} not found: .venv/bin/pip install -r requirements-bench.txt")
     db = Database(args.postgres, args.cinemagoer_database)
     try:
         parts = urlsplit(db.url)
