@@ -31,7 +31,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Avg, Count
 
-from apps.catalog.models import Credit, CreditRole, Genre, RecommendationBucket, Title
+from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
 from apps.stream.services import publish_many
 from cinestream.bulk import rows_update
 
@@ -506,13 +506,18 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
         .values_list("title_id", "genre__name")
     ):
         genres[title_id].append(name)
-    credits: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for title_id, role, name in (
+    # Names looked up by id rather than joined: a join may scan every person for each chunk.
+    rows_by_role = list(
         Credit.objects.filter(title_id__in=title_ids)
         .order_by("title_id", "role", "ordering")
-        .values_list("title_id", "role", "person__name")
-    ):
-        credits[title_id, role].append(name)
+        .values_list("title_id", "role", "person_id")
+    )
+    names = dict(
+        Person.objects.filter(pk__in={person_id for *_, person_id in rows_by_role}).values_list("pk", "name")
+    )
+    credits: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for title_id, role, person_id in rows_by_role:
+        credits[title_id, role].append(names[person_id])
     rows = {
         row["pk"]: row
         for row in Title.objects.filter(pk__in=title_ids).values(
