@@ -31,7 +31,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Avg, Count
 
-from apps.catalog.models import Credit, CreditRole, Genre, RecommendationBucket, Title
+from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
 from apps.stream.services import publish_many
 from cinestream.bulk import rows_update
 
@@ -303,13 +303,23 @@ def _genres_of(title_ids: Iterable[int]) -> dict[int, set[str]]:
 
 
 class _Neighbourhood:
-    """Titles' facts and people's titles, read once per pass however many chunks use them."""
+    """Titles' facts and people's titles, read once per pass however many chunks use them.
+
+    Kept compact, as a pass over a large catalog holds most of it: people's titles as
+    tuples, and one shared frozenset per distinct genre combination.
+    """
 
     def __init__(self) -> None:
         self.facts: dict[int, tuple[str, str, frozenset[str]]] = {}  # pk -> imdb id, decade, genres
-        self.titles_of: dict[int, set[int]] = {}  # person -> titles
-        self.people_of: dict[int, set[int]] = defaultdict(set)  # title -> people (when preloaded)
+        self.titles_of: dict[int, tuple[int, ...]] = {}  # person -> titles
         self.preloaded = False
+        self._genre_sets: dict[frozenset[str], frozenset[str]] = {}
+
+    def _fact(
+        self, imdb_id: str, start_year: int | None, genres: set[str]
+    ) -> tuple[str, str, frozenset[str]]:
+        key = frozenset(genres)
+        return imdb_id, decade_of(start_year), self._genre_sets.setdefault(key, key)
 
     def preload(self) -> None:
         """Read the whole catalog's facts and credits at once: cheaper when most of it is at work."""
@@ -317,17 +327,15 @@ class _Neighbourhood:
         for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name"):
             genres[title_id].add(name)
         for pk, imdb_id, start_year in Title.objects.values_list("pk", "imdb_id", "start_year"):
-            self.facts[pk] = (imdb_id, decade_of(start_year), frozenset(genres[pk]))
-        titles_of: dict[int, set[int]] = defaultdict(set)
-        for title_id, person_id in Credit.objects.values_list("title_id", "person_id"):
-            titles_of[person_id].add(title_id)
-            self.people_of[title_id].add(person_id)
-        self.titles_of = titles_of
+            self.facts[pk] = self._fact(imdb_id, start_year, genres.pop(pk, set()))
+        titles_of: dict[int, list[int]] = defaultdict(list)
+        for title_id, person_id in Credit.objects.values_list("title_id", "person_id").distinct():
+            titles_of[person_id].append(title_id)
+        self.titles_of = {person: tuple(titles) for person, titles in titles_of.items()}
         self.preloaded = True
 
-    def people(self, title_ids: list[int]) -> dict[int, set[int]]:
-        if self.preloaded:
-            return self.people_of
+    @staticmethod
+    def people(title_ids: list[int]) -> dict[int, set[int]]:
         people: dict[int, set[int]] = defaultdict(set)
         for title_id, person_id in _in(
             Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
@@ -342,10 +350,10 @@ class _Neighbourhood:
             for pk, imdb_id, start_year in _in(
                 Title.objects.values_list("pk", "imdb_id", "start_year"), "pk", missing
             ):
-                self.facts[pk] = (imdb_id, decade_of(start_year), frozenset(genres[pk]))
+                self.facts[pk] = self._fact(imdb_id, start_year, genres[pk])
         return self.facts
 
-    def people_titles(self, people: Iterable[int]) -> dict[int, set[int]]:
+    def people_titles(self, people: Iterable[int]) -> dict[int, tuple[int, ...]]:
         missing = [] if self.preloaded else [person for person in people if person not in self.titles_of]
         if missing:
             found: dict[int, set[int]] = defaultdict(set)
@@ -354,7 +362,7 @@ class _Neighbourhood:
             ):
                 found[person_id].add(title_id)
             for person in missing:
-                self.titles_of[person] = found.get(person, set())
+                self.titles_of[person] = tuple(found.get(person, ()))
         return self.titles_of
 
 
@@ -498,13 +506,18 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
         .values_list("title_id", "genre__name")
     ):
         genres[title_id].append(name)
-    credits: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for title_id, role, name in (
+    # Names looked up by id rather than joined: a join may scan every person for each chunk.
+    rows_by_role = list(
         Credit.objects.filter(title_id__in=title_ids)
         .order_by("title_id", "role", "ordering")
-        .values_list("title_id", "role", "person__name")
-    ):
-        credits[title_id, role].append(name)
+        .values_list("title_id", "role", "person_id")
+    )
+    names = dict(
+        Person.objects.filter(pk__in={person_id for *_, person_id in rows_by_role}).values_list("pk", "name")
+    )
+    credits: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for title_id, role, person_id in rows_by_role:
+        credits[title_id, role].append(names[person_id])
     rows = {
         row["pk"]: row
         for row in Title.objects.filter(pk__in=title_ids).values(
