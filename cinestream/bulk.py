@@ -93,6 +93,8 @@ def rows_update(model: type[models.Model], columns: Sequence[str], rows: Iterabl
                 [model._meta.pk.column, *names],
                 ([row[0], *prepared(row[1:])] for row in rows),
             )
+            # Statistics let the planner look rows up by key rather than scan a large table.
+            cursor.execute(f"ANALYZE {staging}")
             assignments = ", ".join(f"{_quote(name)} = staged.{_quote(name)}" for name in names)
             cursor.execute(
                 f"UPDATE {table} SET {assignments} FROM {staging} AS staged WHERE {table}.{pk} = staged.{pk}"
