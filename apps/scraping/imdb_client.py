@@ -272,6 +272,8 @@ class ImdbClient:
         self._block_check(url, status, headers, None)
         self._consent_dismiss(browser)
         rows = finish(browser)
+        # Scripts may show the dialog only once the page has hydrated: look again.
+        self._consent_dismiss(browser)
         final_url, html = driver.execute_script(PAGE_SCRIPT)
         # The body too: a 200 carrying the challenge page is a block as well.
         self._block_check(url, status, headers, html)
