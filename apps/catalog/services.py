@@ -178,7 +178,8 @@ def _digests_known() -> dict[str, tuple[int, ...]]:
     }
 
 
-DIGEST_FIELDS = ("basics", "ratings", "crew", "principals", "akas")
+# DatasetDigest's columns, one per title file in DIGESTED's order ("title.basics" -> "basics").
+DIGEST_FIELDS = tuple(name.removeprefix("title.") for name in DIGESTED)
 
 
 @dataclass

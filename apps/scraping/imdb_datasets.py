@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,17 +141,21 @@ class _TitleFile:
 
     def rows(self, lines: list[tuple[int, str]]) -> list[dict[str, str | None]]:
         """Those lines as dicts; a line with the wrong number of fields is counted and left out."""
-        rows = []
-        for number, line in lines:
-            fields = line.split("\t")
-            if len(fields) != self.width:
-                self.stats.malformed.append(
-                    f"{self.name} line {number}: {len(fields)} fields, expected {self.width}"
-                )
-                continue
-            self.stats.rows += 1
-            rows.append({key: _null(value) for key, value in zip(self.header, fields, strict=True)})
-        return rows
+        return list(_dicts(lines, self.header, self.name, self.stats))
+
+
+def _dicts(
+    lines: Iterable[tuple[int, str]], header: list[str], name: str, stats: ReadStats
+) -> Iterator[dict[str, str | None]]:
+    """(line number, line) pairs as dicts by the header; a line of the wrong width is counted, not kept."""
+    width = len(header)
+    for number, line in lines:
+        fields = line.split("\t")
+        if len(fields) != width:
+            stats.malformed.append(f"{name} line {number}: {len(fields)} fields, expected {width}")
+            continue
+        stats.rows += 1
+        yield {key: _null(value) for key, value in zip(header, fields, strict=True)}
 
 
 def tsv_rows(stream: IO[str], name: str, stats: ReadStats) -> Iterator[dict[str, str | None]]:
@@ -161,14 +165,9 @@ def tsv_rows(stream: IO[str], name: str, stats: ReadStats) -> Iterator[dict[str,
     if header_line is None:
         return
     header = header_line.rstrip("\r\n").split("\t")
-    width = len(header)
-    for number, line in enumerate(lines, start=2):
-        fields = line.rstrip("\r\n").split("\t")
-        if len(fields) != width:
-            stats.malformed.append(f"{name} line {number}: {len(fields)} fields, expected {width}")
-            continue
-        stats.rows += 1
-        yield {key: _null(value) for key, value in zip(header, fields, strict=True)}
+    yield from _dicts(
+        ((number, line.rstrip("\r\n")) for number, line in enumerate(lines, start=2)), header, name, stats
+    )
 
 
 def lines_digest(lines: list[str]) -> int:

@@ -183,7 +183,6 @@ class _Catalog:
     """What a pending pass needs to know about the catalog, read once per pass."""
 
     def __init__(self, pending: dict[int, int]) -> None:
-        self.pending = pending
         first = self._first_directors(pending)
         people = set(first.values())
         # A director's other titles see their stats change too (where they are its first director).

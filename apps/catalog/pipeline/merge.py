@@ -319,9 +319,11 @@ def _title_ids_reserve(count: int) -> list[int]:
             return [row[0] for row in cursor.fetchall()]
         # SQLite: the transaction holds the database's write lock (IMMEDIATE), so no one
         # else takes these; AUTOINCREMENT's counter is honoured so ids are never reused.
+        table = Title._meta.db_table
         cursor.execute(
-            "SELECT MAX(last) FROM (SELECT MAX(id) AS last FROM catalog_title "
-            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'catalog_title')"
+            f"SELECT MAX(last) FROM (SELECT MAX(id) AS last FROM {connection.ops.quote_name(table)} "
+            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
         )
         last = cursor.fetchone()[0] or 0
         return list(range(last + 1, last + 1 + count))
