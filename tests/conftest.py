@@ -91,20 +91,12 @@ def browser(tmp_path: Path) -> Iterator["WebDriver"]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    from apps.scraping.browser import CHROMIUM_FLAGS
+
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
+    # The scraper's flags: the same Chromium, kept quiet on a closed network the same way.
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
     driver.set_page_load_timeout(30)
