@@ -49,7 +49,9 @@ class Genre(models.Model):
 
 
 class Person(models.Model):
-    imdb_id = models.CharField(_("IMDb id"), max_length=12, unique=True, validators=[IMDB_NAME_ID])
+    # Unique by a constraint rather than `unique=True`, which on PostgreSQL adds a second,
+    # LIKE-pattern index that no query uses and every import would keep up.
+    imdb_id = models.CharField(_("IMDb id"), max_length=12, validators=[IMDB_NAME_ID])
     name = models.CharField(_("name"), max_length=300)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     death_year = models.PositiveSmallIntegerField(_("death year"), null=True, blank=True)
@@ -59,14 +61,16 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         indexes = [models.Index(Lower("name"), name="catalog_person_name_lower")]
+        constraints = [models.UniqueConstraint(fields=["imdb_id"], name="catalog_person_imdb_id_unique")]
 
     def __str__(self) -> str:
         return self.name
 
 
 class Title(models.Model):
-    imdb_id = models.CharField(_("IMDb id"), max_length=12, unique=True, validators=[IMDB_TITLE_ID])
-    title_type = models.CharField(_("type"), max_length=16, choices=TitleType.choices, db_index=True)
+    # Unique and indexed by Meta's constraint and index (see Person.imdb_id).
+    imdb_id = models.CharField(_("IMDb id"), max_length=12, validators=[IMDB_TITLE_ID])
+    title_type = models.CharField(_("type"), max_length=16, choices=TitleType.choices)
     primary_title = models.CharField(_("title"), max_length=500)
     original_title = models.CharField(_("original title"), max_length=500, blank=True)
     is_adult = models.BooleanField(_("adult"), default=False)
@@ -99,7 +103,8 @@ class Title(models.Model):
     rescued_data = models.JSONField(_("rescued data"), default=dict, blank=True)
 
     # Enrichment, recomputed in bulk by the pipeline.
-    decade_category = models.CharField(_("decade"), max_length=8, blank=True, db_index=True)
+    # Not indexed: the decade filter asks for a range of start years, which is.
+    decade_category = models.CharField(_("decade"), max_length=8, blank=True)
     genre_categories = models.JSONField(_("themes"), default=list, blank=True)
     director_stats = models.JSONField(_("director stats"), default=dict, blank=True)
     sentiment_analysis = models.JSONField(_("plot sentiment"), default=dict, blank=True)
@@ -120,6 +125,7 @@ class Title(models.Model):
         verbose_name = _("title")
         verbose_name_plural = _("titles")
         indexes = [
+            models.Index(fields=["title_type"], name="catalog_title_type"),
             models.Index(fields=["-votes"]),
             models.Index(fields=["-rating"]),
             models.Index(
@@ -129,6 +135,7 @@ class Title(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["imdb_id"], name="catalog_title_imdb_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=0, rating__lte=10),
                 name="catalog_title_rating_range",
@@ -162,7 +169,11 @@ class Credit(models.Model):
     characters = models.JSONField(_("characters"), default=list, blank=True)
 
     class Meta:
-        ordering = ["title", "role", "ordering"]
+        ordering = [
+            "title_id",
+            "role",
+            "ordering",
+        ]  # by id: ordering by "title" would join titles for their order
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
         constraints = [
@@ -186,7 +197,7 @@ class LocalizedTitle(models.Model):
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["title", "ordering"]
+        ordering = ["title_id", "ordering"]
         verbose_name = _("localized title")
         verbose_name_plural = _("localized titles")
         constraints = [

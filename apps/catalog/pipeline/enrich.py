@@ -22,6 +22,7 @@ in which order they came, and publishes exactly one `movie` event per title that
   import costs in proportion to what it changed.
 """
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -172,13 +173,6 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _in(queryset, field: str, values: Iterable[Any]):
-    """Rows of `queryset` whose `field` is in `values`, queried 5,000 values at a time."""
-    values = list(values)
-    for chunk in _chunks(values, 5000):
-        yield from queryset.filter(**{f"{field}__in": chunk})
-
-
 class _Catalog:
     """What a pending pass needs to know about the catalog, read once per pass."""
 
@@ -186,12 +180,11 @@ class _Catalog:
         first = self._first_directors(pending)
         people = set(first.values())
         # A director's other titles see their stats change too (where they are its first director).
-        directed = {
-            title_id
-            for (title_id,) in _in(
-                Credit.objects.filter(role=CreditRole.DIRECTOR).values_list("title_id"), "person_id", people
-            )
-        }
+        directed = set(
+            Credit.objects.filter(role=CreditRole.DIRECTOR, person_id__any=people)
+            .order_by()
+            .values_list("title_id", flat=True)
+        )
         others = self._first_directors(directed - pending.keys())
         self.directors = first | {title_id: person for title_id, person in others.items() if person in people}
         self.director_stats = self._director_stats(people)
@@ -209,10 +202,10 @@ class _Catalog:
     @staticmethod
     def _first_directors(title_ids: Iterable[int]) -> dict[int, int]:
         first: dict[int, tuple[int, int]] = {}
-        for title_id, person_id, ordering in _in(
-            Credit.objects.filter(role=CreditRole.DIRECTOR).values_list("title_id", "person_id", "ordering"),
-            "title_id",
-            title_ids,
+        for title_id, person_id, ordering in (
+            Credit.objects.filter(role=CreditRole.DIRECTOR, title_id__any=title_ids)
+            .order_by()
+            .values_list("title_id", "person_id", "ordering")
         ):
             if title_id not in first or ordering < first[title_id][1]:
                 first[title_id] = (person_id, ordering)
@@ -221,12 +214,11 @@ class _Catalog:
     @staticmethod
     def _director_stats(people: set[int]) -> dict[int, dict]:
         stats = {}
-        for row in _in(
-            Credit.objects.filter(role=CreditRole.DIRECTOR)
+        for row in (
+            Credit.objects.filter(role=CreditRole.DIRECTOR, person_id__any=people)
+            .order_by()
             .values("person_id")
-            .annotate(total=Count("title_id", distinct=True), average=Avg("title__rating")),
-            "person_id",
-            people,
+            .annotate(total=Count("title_id", distinct=True), average=Avg("title__rating"))
         ):
             stats[row["person_id"]] = {
                 "total_movies": row["total"],
@@ -247,6 +239,7 @@ class _Catalog:
         people = Credit.objects.filter(title__enrich_pending__gte=PENDING_NEIGHBOURS).values("person_id")
         return set(
             Credit.objects.filter(person_id__in=people, title__enrich_pending=0)
+            .order_by()
             .values_list("title_id", flat=True)
             .distinct()
         )
@@ -294,23 +287,24 @@ class _Catalog:
 
 def _genres_of(title_ids: Iterable[int]) -> dict[int, set[str]]:
     genres: dict[int, set[str]] = defaultdict(set)
-    for title_id, name in _in(
-        Title.genres.through.objects.values_list("title_id", "genre__name"), "title_id", title_ids
+    for title_id, name in Title.genres.through.objects.filter(title_id__any=list(title_ids)).values_list(
+        "title_id", "genre__name"
     ):
         genres[title_id].add(name)
     return genres
 
 
 class _Neighbourhood:
-    """Titles' facts and people's titles, read once per pass however many chunks use them.
+    """Titles' facts, titles' people and people's titles, read once per pass however many chunks use them.
 
-    Kept compact, as a pass over a large catalog holds most of it: people's titles as
+    Kept compact, as a pass over a large catalog holds most of it: people and titles as
     tuples, and one shared frozenset per distinct genre combination.
     """
 
     def __init__(self) -> None:
         self.facts: dict[int, tuple[str, str, frozenset[str]]] = {}  # pk -> imdb id, decade, genres
         self.titles_of: dict[int, tuple[int, ...]] = {}  # person -> titles
+        self.people_of: dict[int, tuple[int, ...]] = {}  # title -> people
         self.preloaded = False
         self._genre_sets: dict[frozenset[str], frozenset[str]] = {}
 
@@ -325,61 +319,61 @@ class _Neighbourhood:
         genres = defaultdict(set)
         for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name"):
             genres[title_id].add(name)
-        for pk, imdb_id, start_year in Title.objects.values_list("pk", "imdb_id", "start_year"):
+        for pk, imdb_id, start_year in Title.objects.order_by().values_list("pk", "imdb_id", "start_year"):
             self.facts[pk] = self._fact(imdb_id, start_year, genres.pop(pk, set()))
         titles_of: dict[int, list[int]] = defaultdict(list)
-        for title_id, person_id in Credit.objects.values_list("title_id", "person_id").distinct():
+        people_of: dict[int, list[int]] = defaultdict(list)
+        for title_id, person_id in Credit.objects.order_by().values_list("title_id", "person_id").distinct():
             titles_of[person_id].append(title_id)
+            people_of[title_id].append(person_id)
         self.titles_of = {person: tuple(titles) for person, titles in titles_of.items()}
+        self.people_of = {title: tuple(people) for title, people in people_of.items()}
         self.preloaded = True
 
     @staticmethod
-    def people(title_ids: list[int]) -> dict[int, set[int]]:
-        people: dict[int, set[int]] = defaultdict(set)
-        for title_id, person_id in _in(
-            Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
+    def _pairs(field: str, values: list[int]) -> dict[int, tuple[int, ...]]:
+        """(title, person) pairs of the credits whose `field` is among `values`, grouped by it."""
+        other = "person_id" if field == "title_id" else "title_id"
+        found: dict[int, set[int]] = defaultdict(set)
+        for key, value in (
+            Credit.objects.filter(**{f"{field}__any": values}).order_by().values_list(field, other)
         ):
-            people[title_id].add(person_id)
-        return people
+            found[key].add(value)
+        return {key: tuple(found.get(key, ())) for key in values}
+
+    def people(self, title_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        missing = [] if self.preloaded else [pk for pk in title_ids if pk not in self.people_of]
+        if missing:
+            self.people_of.update(self._pairs("title_id", missing))
+        return self.people_of
+
+    def people_titles(self, people: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        missing = [] if self.preloaded else [person for person in people if person not in self.titles_of]
+        if missing:
+            self.titles_of.update(self._pairs("person_id", missing))
+        return self.titles_of
 
     def titles_facts(self, title_ids: Iterable[int]) -> dict[int, tuple[str, str, frozenset[str]]]:
         missing = [] if self.preloaded else [pk for pk in title_ids if pk not in self.facts]
         if missing:
             genres = _genres_of(missing)
-            for pk, imdb_id, start_year in _in(
-                Title.objects.values_list("pk", "imdb_id", "start_year"), "pk", missing
+            for pk, imdb_id, start_year in (
+                Title.objects.filter(pk__any=missing).order_by().values_list("pk", "imdb_id", "start_year")
             ):
                 self.facts[pk] = self._fact(imdb_id, start_year, genres[pk])
         return self.facts
 
-    def people_titles(self, people: Iterable[int]) -> dict[int, tuple[int, ...]]:
-        missing = [] if self.preloaded else [person for person in people if person not in self.titles_of]
-        if missing:
-            found: dict[int, set[int]] = defaultdict(set)
-            for title_id, person_id in _in(
-                Credit.objects.values_list("title_id", "person_id"), "person_id", missing
-            ):
-                found[person_id].add(title_id)
-            for person in missing:
-                self.titles_of[person] = tuple(found.get(person, ()))
-        return self.titles_of
 
-
-def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, list[str]]:
+def _recommendations(catalog: _Catalog, title_ids: Sequence[int]) -> dict[int, list[str]]:
     """The recommendations of these titles."""
-    title_ids = list(title_ids)
-    people: dict[int, set[int]] = defaultdict(set)
-    for title_id, person_id in _in(
-        Credit.objects.values_list("title_id", "person_id"), "title_id", title_ids
-    ):
-        people[title_id].add(person_id)
     near = catalog.neighbourhood
-    titles_of = near.people_titles({person for pk in title_ids for person in people[pk]})
+    people_of = near.people(title_ids)
+    titles_of = near.people_titles({person for pk in title_ids for person in people_of.get(pk, ())})
     facts = near.titles_facts(title_ids)
     pools: dict[int, Counter] = {}
     for pk in title_ids:
         shared: Counter = Counter()  # candidate -> people it shares with this title
-        for person in people[pk]:
+        for person in people_of.get(pk, ()):
             shared.update(titles_of[person])
         _imdb_id, decade, genres = facts[pk]
         if decade:
@@ -394,9 +388,10 @@ def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, l
         _imdb_id, decade, genres = facts[pk]
         scored = []
         for candidate, shared in pool.items():
-            if candidate not in facts:
+            fact = facts.get(candidate)
+            if fact is None:
                 continue
-            imdb_id, candidate_decade, candidate_genres = facts[candidate]
+            imdb_id, candidate_decade, candidate_genres = fact
             score = (
                 2 * shared
                 + len(genres & candidate_genres)
@@ -404,8 +399,7 @@ def _recommendations(catalog: _Catalog, title_ids: Iterable[int]) -> dict[int, l
             )
             if score > 0:
                 scored.append((-score, imdb_id))
-        scored.sort()
-        result[pk] = [imdb_id for _score, imdb_id in scored[:RECOMMENDATIONS]]
+        result[pk] = [imdb_id for _score, imdb_id in heapq.nsmallest(RECOMMENDATIONS, scored)]
     return result
 
 
@@ -417,20 +411,22 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
     """Recompute one chunk's derived fields; return those of the titles to announce, by id."""
     facts = {
         row["pk"]: row
-        for row in Title.objects.select_for_update().filter(pk__in=chunk).order_by("imdb_id").values(*FACTS)
+        for row in Title.objects.select_for_update().filter(pk__any=chunk).order_by("imdb_id").values(*FACTS)
     }
     # Only titles not already pending need their stored values to tell whether anything changed.
     stored = {
         row.pop("pk"): row
         for row in Title.objects.filter(
-            pk__in=[pk for pk, row in facts.items() if not row["enrich_pending"]]
-        ).values("pk", *DERIVED)
+            pk__any=[pk for pk, row in facts.items() if not row["enrich_pending"]]
+        )
+        .order_by()
+        .values("pk", *DERIVED)
     }
     if catalog.neighbourhood.preloaded:
         genres = {pk: catalog.neighbourhood.facts[pk][2] for pk in facts}
     else:
         genres = _genres_of(facts)
-    recommendations = _recommendations(catalog, facts)
+    recommendations = _recommendations(catalog, list(facts))
     rows, announce = [], {}
     for pk, row in facts.items():
         values = {
@@ -500,26 +496,30 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
         return []
     genres: dict[int, list[str]] = defaultdict(list)
     for title_id, name in (
-        Title.genres.through.objects.filter(title_id__in=title_ids)
+        Title.genres.through.objects.filter(title_id__any=title_ids)
         .order_by("genre__name")
         .values_list("title_id", "genre__name")
     ):
         genres[title_id].append(name)
     # Names looked up by id rather than joined: a join may scan every person for each chunk.
     rows_by_role = list(
-        Credit.objects.filter(title_id__in=title_ids)
+        Credit.objects.filter(title_id__any=title_ids)
         .order_by("title_id", "role", "ordering")
         .values_list("title_id", "role", "person_id")
     )
     names = dict(
-        Person.objects.filter(pk__in={person_id for *_, person_id in rows_by_role}).values_list("pk", "name")
+        Person.objects.filter(pk__any={person_id for *_, person_id in rows_by_role})
+        .order_by()
+        .values_list("pk", "name")
     )
     credits: dict[tuple[int, str], list[str]] = defaultdict(list)
     for title_id, role, person_id in rows_by_role:
         credits[title_id, role].append(names[person_id])
     rows = {
         row["pk"]: row
-        for row in Title.objects.filter(pk__in=title_ids).values(
+        for row in Title.objects.filter(pk__any=title_ids)
+        .order_by()
+        .values(
             "pk",
             "imdb_id",
             "primary_title",
