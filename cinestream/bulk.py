@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 # Fields whose values both drivers take as they are: no per-value preparation needed.
@@ -21,9 +22,11 @@ _AS_IS = (models.CharField, models.IntegerField, models.BooleanField, models.For
 def _json(value: Any, _connection: Any) -> str | None:
     if value is None:
         return None
-    if not value and isinstance(value, (list, dict)):
-        return "[]" if isinstance(value, list) else "{}"  # most credits' characters, for one
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        # orjson: the standard encoder took a tenth of a full import's time.
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)  # what orjson declines (big ints, int keys)
 
 
 def _as_is(value: Any, _connection: Any) -> Any:

@@ -31,6 +31,7 @@ from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
 from cinestream.background import in_background
 from cinestream.bulk import rows_insert
+from cinestream.collection import bulk_collection
 
 BATCH_SIZE = 1000
 
@@ -105,6 +106,18 @@ def titles_ingest_prepared(
     `batch_done` is called with each batch's records in the transaction that merged them.
     """
     report = IngestReport()
+    with bulk_collection():
+        _prepared_merge(batches, report, batch_done)
+        # Enriched once the whole input is merged, so the result does not depend on batching.
+        report.events = pending_enrich()
+    return report
+
+
+def _prepared_merge(
+    batches: Iterable[PreparedBatch],
+    report: IngestReport,
+    batch_done: Callable[[list[TitleRecord]], None] | None,
+) -> None:
     for batch in batches:
         report.read += sum(batch.rejected.values())
         report.rejected.update(batch.rejected)
@@ -113,9 +126,6 @@ def titles_ingest_prepared(
                 report.add(titles_ingest_batch(batch.records))
                 if batch_done is not None:
                     batch_done(batch.records)
-    # Enriched once the whole input is merged, so the result does not depend on batching.
-    report.events = pending_enrich()
-    return report
 
 
 def titles_ingest(
@@ -201,6 +211,17 @@ def imdb_datasets_import(
     read is skipped (title files only for titles it stored), and a title whose lines are
     all unchanged skips the pipeline (apps/scraping/imdb_datasets.py: title_records).
     """
+    with bulk_collection():
+        return _datasets_import(files, types=types, min_votes=min_votes, progress=progress)
+
+
+def _datasets_import(
+    files: DatasetFiles,
+    *,
+    types: frozenset[str] | None,
+    min_votes: int,
+    progress: Callable[[Iterable[Any], str], Iterable[Any]],
+) -> DatasetsImport:
     stats = ReadStats()
     fingerprints = {name: files.fingerprint(name) for name in (*DIGESTED, NAME_FILE)}
     known = _digests_known()

@@ -35,6 +35,7 @@ from django.db.models import Avg, Count
 from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
 from apps.stream.services import publish_many
 from cinestream.bulk import rows_update
+from cinestream.collection import bulk_collection
 
 THEMES: dict[str, dict[str, frozenset[str]]] = {
     "Prison": {
@@ -455,10 +456,11 @@ def _enrich(catalog: _Catalog, chunk_size: int) -> int:
 
 def pending_enrich(*, chunk_size: int = CHUNK) -> int:
     """Enrich what merges left pending and announce every title that changed; return the events."""
-    pending = dict(Title.objects.filter(enrich_pending__gt=0).values_list("pk", "enrich_pending"))
+    pending = dict(Title.objects.filter(enrich_pending__gt=0).order_by().values_list("pk", "enrich_pending"))
     if not pending:
         return 0
-    return _enrich(_Catalog(pending), chunk_size)
+    with bulk_collection():
+        return _enrich(_Catalog(pending), chunk_size)
 
 
 def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
@@ -476,9 +478,10 @@ def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
     titles: set[int] = set()
     for key in changed:
         titles |= set(_Catalog._bucket_query(key).values_list("pk", flat=True))
-    catalog = _Catalog(dict.fromkeys(titles, 0))
-    catalog.buckets, catalog.buckets_complete = tops, True
-    events = _enrich(catalog, chunk_size)
+    with bulk_collection():
+        catalog = _Catalog(dict.fromkeys(titles, 0))
+        catalog.buckets, catalog.buckets_complete = tops, True
+        events = _enrich(catalog, chunk_size)
     with transaction.atomic():
         for (decade, genre), title_ids in changed.items():
             RecommendationBucket.objects.update_or_create(

@@ -7,20 +7,14 @@ usable IMDb id is rejected.
 
 import re
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from apps.catalog.pipeline.errors import RecordRejected
 from apps.scraping.records import TITLE_FIELDS, TitleRecord
 
 IMDB_TITLE_ID = re.compile(r"^tt\d{7,8}$")
-
-
-@cache
-def _adapter(field: str) -> TypeAdapter:
-    return TypeAdapter(TitleRecord.model_fields[field].annotation)
 
 
 def record_validate(raw: Mapping[str, Any], *, source: str | None = None) -> TitleRecord:
@@ -37,11 +31,19 @@ def record_validate(raw: Mapping[str, Any], *, source: str | None = None) -> Tit
             continue
         if key not in TITLE_FIELDS:
             rescued[key] = value
-            continue
-        if value is None:
-            continue
+        elif value is not None:
+            values[key] = value
+    # The whole record is validated at once, as almost every record fits; the fields that
+    # do not are rescued with the first reason given for each, and the rest validated again.
+    while True:
         try:
-            values[key] = _adapter(key).validate_python(value)
+            return TitleRecord.model_validate({**values, "rescued": rescued})
         except ValidationError as exc:
-            rescued[key] = {"value": value, "error": exc.errors()[0]["msg"]}
-    return TitleRecord(**values, rescued=rescued)
+            failed: dict[str, str] = {}
+            for error in exc.errors():
+                failed.setdefault(str(error["loc"][0]) if error["loc"] else "", error["msg"])
+            movable = failed.keys() & (values.keys() - {"imdb_id", "source"})
+            if not movable:
+                raise
+            for key in movable:
+                rescued[key] = {"value": values.pop(key), "error": failed[key]}
