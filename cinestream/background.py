@@ -46,7 +46,8 @@ def in_background(produce: Callable[[], Iterable[T]], *, ahead: int = 4) -> Iter
     def run() -> None:
         try:
             for item in produce():
-                channel.put(("item", item))
+                # Pickled here, so that what waits in the queue is compact bytes, not live objects.
+                channel.put(("item", pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)))
             channel.put(("done", None))
         except BaseException as exc:  # reported to the parent, which decides
             channel.put(("error", _picklable(exc)))
@@ -66,7 +67,7 @@ def in_background(produce: Callable[[], Iterable[T]], *, ahead: int = 4) -> Iter
                     ) from None
                 continue
             if kind == "item":
-                yield value
+                yield pickle.loads(value)
             elif kind == "error":
                 raise value
             else:

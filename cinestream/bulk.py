@@ -166,6 +166,11 @@ def rows_delete(model: type[models.Model], column: str, values: Iterable[Any], *
     table, target = _quote(model._meta.db_table), _quote(model._meta.get_field(column).column)
     conditions = "".join(f" AND {_quote(model._meta.get_field(name).column)} = %s" for name in equal)
     with connection.cursor() as cursor:
+        if _postgres():
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {target} = ANY(%s){conditions}", [values, *equal.values()]
+            )
+            return
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
             cursor.execute(

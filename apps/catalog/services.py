@@ -3,7 +3,7 @@
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from django.db import transaction
@@ -34,6 +34,8 @@ from cinestream.bulk import rows_insert
 from cinestream.collection import bulk_collection
 
 BATCH_SIZE = 1000
+# Batches the datasets' reader may have ready (about 1 MB each, pickled) while names are stored.
+READ_AHEAD = 64
 
 
 @dataclass
@@ -232,9 +234,6 @@ def _datasets_import(
         for name, fingerprint in fingerprints.items()
         if fingerprint and stored_files.get(name) == fingerprint and name != "title.basics"
     )
-    people = 0
-    if NAME_FILE not in unchanged_files:
-        people = people_upsert(progress(name_rows(files, stats), "names"))
 
     def read() -> Iterator[tuple[PreparedBatch, dict[str, tuple[int, ...]]] | _ReadEnd]:
         # Runs in a background process: files, digests and preparation, no database.
@@ -262,7 +261,7 @@ def _datasets_import(
 
     def batches() -> Iterator[PreparedBatch]:
         nonlocal end
-        for item in in_background(read):
+        for item in in_background(read, ahead=READ_AHEAD):
             if isinstance(item, _ReadEnd):
                 end = item
                 continue
@@ -283,7 +282,16 @@ def _datasets_import(
             update=DIGEST_FIELDS,
         )
 
-    report = titles_ingest_prepared(batches(), batch_done=digests_store)
+    titles = batches()
+    try:
+        # The first batch starts the reader, which reads ahead while names are stored.
+        first = list(islice(titles, 1))
+        people = 0
+        if NAME_FILE not in unchanged_files:
+            people = people_upsert(progress(name_rows(files, stats), "names"))
+        report = titles_ingest_prepared(chain(first, titles), batch_done=digests_store)
+    finally:
+        titles.close()
     report.read += end.unchanged
     report.unchanged += end.unchanged
     with transaction.atomic():

@@ -178,17 +178,25 @@ class _Catalog:
     """What a pending pass needs to know about the catalog, read once per pass."""
 
     def __init__(self, pending: dict[int, int]) -> None:
-        first = self._first_directors(pending)
-        people = set(first.values())
-        # A director's other titles see their stats change too (where they are its first director).
-        directed = set(
-            Credit.objects.filter(role=CreditRole.DIRECTOR, person_id__any=people)
-            .order_by()
-            .values_list("title_id", flat=True)
-        )
-        others = self._first_directors(directed - pending.keys())
-        self.directors = first | {title_id: person for title_id, person in others.items() if person in people}
-        self.director_stats = self._director_stats(people)
+        # A pass over a good part of the catalog reads whole tables: cheaper than looking
+        # up that many ids one by one.
+        whole = len(pending) >= PRELOAD_FROM and len(pending) * 4 >= Title.objects.count()
+        if whole:
+            every_first = self._first_directors(None)
+            people = {every_first[pk] for pk in pending if pk in every_first}
+            self.director_stats = self._director_stats(None)
+        else:
+            first = self._first_directors(pending)
+            people = set(first.values())
+            self.director_stats = self._director_stats(people)
+            # A director's other titles see their stats change too (where they are its first director).
+            directed = set(
+                Credit.objects.filter(role=CreditRole.DIRECTOR, person_id__any=people)
+                .order_by()
+                .values_list("title_id", flat=True)
+            )
+            every_first = first | self._first_directors(directed - pending.keys())
+        self.directors = {title_id: person for title_id, person in every_first.items() if person in people}
         self.buckets: dict[tuple[str, str], list[int]] = {}
         self.buckets_complete = False
         self.neighbourhood = _Neighbourhood()
@@ -197,35 +205,33 @@ class _Catalog:
             # One query for every bucket's top costs about what ten single buckets do.
             self.buckets = self._buckets_all()
             self.buckets_complete = True
-        if len(self.work) >= PRELOAD_FROM and len(self.work) * 4 >= Title.objects.count():
+        if whole or (len(self.work) >= PRELOAD_FROM and len(self.work) * 4 >= Title.objects.count()):
             self.neighbourhood.preload()
 
     @staticmethod
-    def _first_directors(title_ids: Iterable[int]) -> dict[int, int]:
+    def _first_directors(title_ids: Iterable[int] | None) -> dict[int, int]:
+        """The first director of each of these titles (None: of every title)."""
+        credits = Credit.objects.filter(role=CreditRole.DIRECTOR).order_by()
+        if title_ids is not None:
+            credits = credits.filter(title_id__any=list(title_ids))
         first: dict[int, tuple[int, int]] = {}
-        for title_id, person_id, ordering in (
-            Credit.objects.filter(role=CreditRole.DIRECTOR, title_id__any=title_ids)
-            .order_by()
-            .values_list("title_id", "person_id", "ordering")
-        ):
+        for title_id, person_id, ordering in credits.values_list("title_id", "person_id", "ordering"):
             if title_id not in first or ordering < first[title_id][1]:
                 first[title_id] = (person_id, ordering)
         return {title_id: person_id for title_id, (person_id, _ordering) in first.items()}
 
     @staticmethod
-    def _director_stats(people: set[int]) -> dict[int, dict]:
-        stats = {}
-        for row in (
-            Credit.objects.filter(role=CreditRole.DIRECTOR, person_id__any=people)
-            .order_by()
-            .values("person_id")
-            .annotate(total=Count("title_id", distinct=True), average=Avg("title__rating"))
-        ):
-            stats[row["person_id"]] = {
-                "total_movies": row["total"],
-                "average_rating": _one_decimal(row["average"]),
-            }
-        return stats
+    def _director_stats(people: set[int] | None) -> dict[int, dict]:
+        """Each of these directors' stats over the catalog (None: every director's)."""
+        credits = Credit.objects.filter(role=CreditRole.DIRECTOR).order_by()
+        if people is not None:
+            credits = credits.filter(person_id__any=list(people))
+        return {
+            row["person_id"]: {"total_movies": row["total"], "average_rating": _one_decimal(row["average"])}
+            for row in credits.values("person_id").annotate(
+                total=Count("title_id", distinct=True), average=Avg("title__rating")
+            )
+        }
 
     @staticmethod
     def _bucket_query(key: tuple[str, str]):

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
@@ -95,20 +95,22 @@ class _Batch:
         self.titles, self.stored = titles, stored
         ids = [title.pk for title in titles.values()] if stored else []
         self.genres: dict[int, list[str]] = defaultdict(list)
-        for title_id, name in Title.genres.through.objects.filter(title_id__in=ids).values_list(
+        for title_id, name in Title.genres.through.objects.filter(title_id__any=ids).values_list(
             "title_id", "genre__name"
         ):
             self.genres[title_id].append(name)
         self.credits: dict[tuple[int, str], list[tuple[str, int]]] = defaultdict(list)
         for title_id, role, person_id, ordering in (
-            Credit.objects.filter(title_id__in=ids)
+            Credit.objects.filter(title_id__any=ids)
             .order_by("ordering")
             .values_list("title_id", "role", "person__imdb_id", "ordering")
         ):
             self.credits[title_id, role].append((person_id, ordering))
         self.akas: dict[int, set[tuple[str, str, str]]] = defaultdict(set)
-        for title_id, region, language, name in LocalizedTitle.objects.filter(title_id__in=ids).values_list(
-            "title_id", "region", "language", "name"
+        for title_id, region, language, name in (
+            LocalizedTitle.objects.filter(title_id__any=ids)
+            .order_by()
+            .values_list("title_id", "region", "language", "name")
         ):
             self.akas[title_id].add((region, language, name))
         self.dirty_fields: set[str] = set()
@@ -223,12 +225,12 @@ class _Batch:
         if not self.new_genres:
             return
         names = {name for genres in self.new_genres.values() for name in genres}
-        genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
+        genre_ids = dict(Genre.objects.filter(name__any=names).order_by().values_list("name", "id"))
         if len(genre_ids) < len(names):
             rows_insert(
                 Genre, ["name"], ([name] for name in sorted(names - set(genre_ids))), conflict=["name"]
             )
-            genre_ids = dict(Genre.objects.filter(name__in=names).values_list("name", "id"))
+            genre_ids = dict(Genre.objects.filter(name__any=names).order_by().values_list("name", "id"))
         through = Title.genres.through
         if self.stored:
             rows_delete(through, "title", self.new_genres)
@@ -251,7 +253,7 @@ class _Batch:
             for credit in credits
             if credit.imdb_id
         }
-        person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
+        person_ids = dict(Person.objects.filter(imdb_id__any=people).order_by().values_list("imdb_id", "id"))
         # A known person keeps the name it has unless the record names them (the datasets'
         # name.basics is imported first); an unknown one without a name is named by its id.
         rows_insert(
@@ -272,7 +274,9 @@ class _Batch:
             conflict=["imdb_id"],
         )
         if len(person_ids) < len(people):
-            person_ids = dict(Person.objects.filter(imdb_id__in=people).values_list("imdb_id", "id"))
+            person_ids = dict(
+                Person.objects.filter(imdb_id__any=people).order_by().values_list("imdb_id", "id")
+            )
         by_role: dict[str, list[int]] = defaultdict(list)
         for title_id, role in self.new_credits:
             by_role[role].append(title_id)
@@ -361,13 +365,13 @@ def _fresh_insert(records: Sequence[TitleRecord], ids: list[str], outcome: Merge
     for record in records:
         batch.apply(record)
     batch.titles_finish()
-    rows_insert(
-        Title,
-        [field.name for field in _TITLE_FIELDS],
-        (title.row() for title in titles.values()),
-        conflict=["imdb_id"],
-    )
-    stored = dict(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", "pk"))
+    columns, rows = [field.name for field in _TITLE_FIELDS], [title.row() for title in titles.values()]
+    try:
+        with transaction.atomic():  # a savepoint: straight in unless another worker inserted one meanwhile
+            rows_insert(Title, columns, rows)
+    except IntegrityError:
+        rows_insert(Title, columns, rows, conflict=["imdb_id"])
+    stored = dict(Title.objects.filter(imdb_id__any=ids).order_by().values_list("imdb_id", "pk"))
     lost = {imdb_id for imdb_id in ids if stored.get(imdb_id) != titles[imdb_id].pk}
     batch.forget({titles[imdb_id].pk for imdb_id in lost})
     batch.save(titles=False)
@@ -385,7 +389,7 @@ def _stored_merge(records: Sequence[TitleRecord], ids: list[str], outcome: Merge
     """Merge records into stored titles, their rows locked in id order."""
     titles = {
         title.imdb_id: title
-        for title in Title.objects.select_for_update().filter(imdb_id__in=ids).order_by("imdb_id")
+        for title in Title.objects.select_for_update().filter(imdb_id__any=ids).order_by("imdb_id")
     }
     batch = _Batch(titles)
     for record in records:
@@ -405,7 +409,7 @@ def titles_merge(records: Sequence[TitleRecord]) -> MergeOutcome:
         return outcome
     with transaction.atomic():
         ids = sorted({record.imdb_id for record in records})
-        existed = set(Title.objects.filter(imdb_id__in=ids).values_list("imdb_id", flat=True))
+        existed = set(Title.objects.filter(imdb_id__any=ids).order_by().values_list("imdb_id", flat=True))
         fresh = [imdb_id for imdb_id in ids if imdb_id not in existed]
         if fresh:
             wanted = set(fresh)
