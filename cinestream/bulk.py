@@ -9,7 +9,8 @@ preparation either way.
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -210,3 +211,33 @@ def objects_insert(objects: Sequence[models.Model], *, conflict: Sequence[str] =
         ),
         conflict=conflict,
     )
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """A bulk import's connection settings, restored after.
+
+    On PostgreSQL, commits do not wait for their WAL to reach the disk
+    (`synchronous_commit = off`): a crash may lose the last fraction of a second of
+    batches, never corrupt or half-write one, and an import is run again anyway.
+    """
+    if not _postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [before])
+
+
+def tables_analyze(*models_: type[models.Model]) -> None:
+    """Refresh the planner's statistics after a bulk write, which autovacuum would notice late:
+    with a table ten times larger than it thinks, PostgreSQL scans where it should look up."""
+    if _postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(_quote(model._meta.db_table) for model in models_)}")

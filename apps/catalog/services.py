@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.catalog.models import DatasetDigest, DatasetFile, Person, Source, Title
+from apps.catalog.models import Credit, DatasetDigest, DatasetFile, LocalizedTitle, Person, Source, Title
 from apps.catalog.pipeline.clean import record_clean
 from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, pending_enrich
 from apps.catalog.pipeline.errors import RecordRejected
@@ -30,10 +30,12 @@ from apps.scraping.records import TitleRecord
 from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
 from cinestream.background import in_background
-from cinestream.bulk import rows_insert
+from cinestream.bulk import bulk_session, rows_insert, tables_analyze
 from cinestream.collection import bulk_collection
 
 BATCH_SIZE = 1000
+# From this many titles written, statistics are refreshed before the enrichment pass reads them.
+ANALYZE_FROM = 10_000
 # Batches the datasets' reader may have ready (about 1 MB each, pickled) while names are stored.
 READ_AHEAD = 64
 
@@ -108,8 +110,10 @@ def titles_ingest_prepared(
     `batch_done` is called with each batch's records in the transaction that merged them.
     """
     report = IngestReport()
-    with bulk_collection():
+    with bulk_collection(), bulk_session():
         _prepared_merge(batches, report, batch_done)
+        if report.inserted + report.updated >= ANALYZE_FROM:
+            tables_analyze(Title, Credit, Title.genres.through, LocalizedTitle, Person)
         # Enriched once the whole input is merged, so the result does not depend on batching.
         report.events = pending_enrich()
     return report
@@ -159,16 +163,22 @@ def people_upsert(
     rows: Iterable[tuple[str, str, int | None, int | None]], *, batch_size: int = 20_000
 ) -> int:
     """Store people from name.basics (id, name, birth, death), updating known ones; return how many."""
+    columns = ["imdb_id", "name", "birth_year", "death_year"]
+    # Into an empty table (a first import) rows go straight in, until one is already there.
+    straight = not Person.objects.exists()
     count = 0
     for batch in _batches(rows, batch_size):
         with transaction.atomic():
-            count += rows_insert(
-                Person,
-                ["imdb_id", "name", "birth_year", "death_year"],
-                batch,
-                conflict=["imdb_id"],
-                update=["name", "birth_year", "death_year"],
-            )
+            if straight:
+                try:
+                    with transaction.atomic():
+                        count += rows_insert(Person, columns, batch)
+                    continue
+                except IntegrityError:
+                    straight = False  # someone else stores people too, or a name came twice
+            count += rows_insert(Person, columns, batch, conflict=["imdb_id"], update=columns[1:])
+    if count:
+        tables_analyze(Person)
     return count
 
 
@@ -213,7 +223,7 @@ def imdb_datasets_import(
     read is skipped (title files only for titles it stored), and a title whose lines are
     all unchanged skips the pipeline (apps/scraping/imdb_datasets.py: title_records).
     """
-    with bulk_collection():
+    with bulk_collection(), bulk_session():
         return _datasets_import(files, types=types, min_votes=min_votes, progress=progress)
 
 
