@@ -65,7 +65,11 @@ def _postgres() -> bool:
 
 
 def _copy(cursor, table: str, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with cursor.cursor.copy(f"COPY {table} ({', '.join(map(_quote, names))}) FROM STDIN") as copy:
+    # The driver's own cursor: its errors are raised as Django's (IntegrityError…) like any query's.
+    with (
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(map(_quote, names))}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
