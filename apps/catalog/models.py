@@ -6,7 +6,6 @@ other apps read them through apps/catalog/selectors.py.
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 IMDB_TITLE_ID = RegexValidator(r"^tt\d{7,8}$", _("An IMDb title id is tt followed by 7 or 8 digits."))
@@ -60,7 +59,6 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(Lower("name"), name="catalog_person_name_lower")]
         constraints = [models.UniqueConstraint(fields=["imdb_id"], name="catalog_person_imdb_id_unique")]
 
     def __str__(self) -> str:

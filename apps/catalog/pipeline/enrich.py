@@ -199,6 +199,7 @@ class _Catalog:
         self.directors = {title_id: person for title_id, person in every_first.items() if person in people}
         self.buckets: dict[tuple[str, str], list[int]] = {}
         self.buckets_complete = False
+        self._rankings: dict[tuple[str, frozenset[str]], list[tuple[int, str, int]]] = {}
         self.neighbourhood = _Neighbourhood()
         self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited())
         if len(self.work) >= BUCKETS_AT_ONCE_FROM:
@@ -281,6 +282,20 @@ class _Catalog:
             for decade, name, title_id in cursor.fetchall():
                 buckets[f"{decade}s", name].append(title_id)
         return dict(buckets)
+
+    def bucket_ranking(self, decade: str, genres: frozenset[str]) -> list[tuple[int, str, int]]:
+        """(-score, IMDb id, id) of the titles in these buckets, best first, for a title of this
+        decade and genres that shares no one with them."""
+        key = (decade, genres)
+        if key not in self._rankings:
+            members = {candidate for genre in genres for candidate in self.bucket((decade, genre))}
+            facts = self.neighbourhood.titles_facts(members)
+            self._rankings[key] = sorted(
+                (-(1 + len(genres & facts[candidate][2])), facts[candidate][0], candidate)
+                for candidate in members
+                if candidate in facts
+            )
+        return self._rankings[key]
 
     def bucket(self, key: tuple[str, str]) -> list[int]:
         if key not in self.buckets and not self.buckets_complete:
@@ -372,24 +387,23 @@ class _Neighbourhood:
 
 
 def _recommendations(catalog: _Catalog, title_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The recommendations of these titles."""
+    """The recommendations of these titles.
+
+    Co-credited candidates are scored one by one. Candidates only from the title's buckets
+    score 1 + shared genres, the same for every title of that decade and genres: they are
+    ranked once per (decade, genres) and only as many as could make the list are looked at.
+    """
     near = catalog.neighbourhood
     people_of = near.people(title_ids)
     titles_of = near.people_titles({person for pk in title_ids for person in people_of.get(pk, ())})
-    facts = near.titles_facts(title_ids)
     pools: dict[int, Counter] = {}
     for pk in title_ids:
         shared: Counter = Counter()  # candidate -> people it shares with this title
         for person in people_of.get(pk, ()):
             shared.update(titles_of[person])
-        _imdb_id, decade, genres = facts[pk]
-        if decade:
-            for genre in genres:
-                for candidate in catalog.bucket((decade, genre)):
-                    shared.setdefault(candidate, 0)
         shared.pop(pk, None)
         pools[pk] = shared
-    facts = near.titles_facts({candidate for pool in pools.values() for candidate in pool})
+    facts = near.titles_facts({*title_ids, *(candidate for pool in pools.values() for candidate in pool)})
     result = {}
     for pk, pool in pools.items():
         _imdb_id, decade, genres = facts[pk]
@@ -406,6 +420,14 @@ def _recommendations(catalog: _Catalog, title_ids: Sequence[int]) -> dict[int, l
             )
             if score > 0:
                 scored.append((-score, imdb_id))
+        if decade:
+            taken = 0
+            for negative_score, imdb_id, candidate in catalog.bucket_ranking(decade, genres):
+                if candidate != pk and candidate not in pool:
+                    scored.append((negative_score, imdb_id))
+                    taken += 1
+                    if taken == RECOMMENDATIONS:
+                        break
         result[pk] = [imdb_id for _score, imdb_id in heapq.nsmallest(RECOMMENDATIONS, scored)]
     return result
 
