@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.catalog.models import Credit, DatasetDigest, DatasetFile, LocalizedTitle, Person, Source, Title
 from apps.catalog.pipeline.clean import record_clean
-from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, pending_enrich
+from apps.catalog.pipeline.enrich import ANALYZE_FROM, PENDING_NEIGHBOURS, pending_enrich
 from apps.catalog.pipeline.errors import RecordRejected
 from apps.catalog.pipeline.merge import titles_merge
 from apps.catalog.pipeline.normalize import record_normalize
@@ -34,8 +34,6 @@ from cinestream.bulk import bulk_session, rows_insert, tables_analyze
 from cinestream.collection import bulk_collection
 
 BATCH_SIZE = 1000
-# From this many titles written, statistics are refreshed before the enrichment pass reads them.
-ANALYZE_FROM = 10_000
 # Batches the datasets' reader may have ready (about 1 MB each, pickled) while names are stored.
 READ_AHEAD = 64
 

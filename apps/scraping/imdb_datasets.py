@@ -274,21 +274,11 @@ def title_records(
             basic_lines = basics.take(number)
             if types and _title_type(basic_lines) not in types:
                 continue  # most titles are of other types: not even split into fields
-            basic_rows = basics.rows(basic_lines[:1])
-            basic = basic_rows[0] if basic_rows else None
-            if basic is None or (types and basic["titleType"] not in types):
-                continue  # the other files pass over this title's lines when next asked
-            stored = known.get(basic["tconst"] or "")
+            tconst = basic_lines[0][1].split("\t", 1)[0]
+            stored = known.get(tconst)
             parts = {
                 name: reader(name).take(number) for name in DIGESTED[1:] if name not in skip or stored is None
             }
-            rating_rows = (
-                reader("title.ratings").rows(parts["title.ratings"][:1]) if "title.ratings" in parts else None
-            )
-            rating = rating_rows[0] if rating_rows else {}
-            votes = _int(rating.get("numVotes")) or 0
-            if stored is None and votes < min_votes:
-                continue
             digests = tuple(
                 lines_digest([line for _number, line in basic_lines[:1]])
                 if name == "title.basics"
@@ -298,7 +288,18 @@ def title_records(
                 for index, name in enumerate(DIGESTED)
             )
             if stored is not None and digests == tuple(stored):
-                yield {"imdb_id": basic["tconst"]}, digests
+                yield {"imdb_id": tconst}, digests  # the same lines as last time: nothing to split
+                continue
+            basic_rows = basics.rows(basic_lines[:1])
+            basic = basic_rows[0] if basic_rows else None
+            if basic is None or (types and basic["titleType"] not in types):
+                continue  # the other files pass over this title's lines when next asked
+            rating_rows = (
+                reader("title.ratings").rows(parts["title.ratings"][:1]) if "title.ratings" in parts else None
+            )
+            rating = rating_rows[0] if rating_rows else {}
+            votes = _int(rating.get("numVotes")) or 0
+            if stored is None and votes < min_votes:
                 continue
             record = {
                 "imdb_id": basic["tconst"],

@@ -34,7 +34,7 @@ from django.db.models import Avg, Count
 
 from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
 from apps.stream.services import publish_many
-from cinestream.bulk import rows_update
+from cinestream.bulk import rows_update, tables_analyze
 from cinestream.collection import bulk_collection
 
 THEMES: dict[str, dict[str, frozenset[str]]] = {
@@ -167,6 +167,8 @@ CHUNK = 2000
 PRELOAD_FROM = 5000
 # and from this many, every (decade, genre) bucket's top titles.
 BUCKETS_AT_ONCE_FROM = 50
+# From this many titles written, statistics are refreshed before they are read again.
+ANALYZE_FROM = 10_000
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -201,7 +203,7 @@ class _Catalog:
         self.buckets_complete = False
         self._rankings: dict[tuple[str, frozenset[str]], list[tuple[int, str, int]]] = {}
         self.neighbourhood = _Neighbourhood()
-        self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited())
+        self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited(pending))
         if len(self.work) >= BUCKETS_AT_ONCE_FROM:
             # One query for every bucket's top costs about what ten single buckets do.
             self.buckets = self._buckets_all()
@@ -242,15 +244,23 @@ class _Catalog:
         )
 
     @staticmethod
-    def _co_credited() -> set[int]:
-        """Titles not yet pending that share a person with a title pending with its neighbours."""
-        people = Credit.objects.filter(title__enrich_pending__gte=PENDING_NEIGHBOURS).values("person_id")
-        return set(
-            Credit.objects.filter(person_id__in=people, title__enrich_pending=0)
-            .order_by()
-            .values_list("title_id", flat=True)
-            .distinct()
+    def _co_credited(pending: dict[int, int]) -> set[int]:
+        """Titles not yet pending that share a person with a title pending with its neighbours.
+
+        Asked step by step from the pending titles' ids rather than in one join, whose plan
+        depends on how many titles the statistics believe pending: after a first import
+        that was all of them, and a refresh's join then read every credit, for 16 s.
+        """
+        neighbourly = [pk for pk, flag in pending.items() if flag >= PENDING_NEIGHBOURS]
+        if not neighbourly or len(pending) == Title.objects.count():
+            return set()  # nothing moved, or every title is pending already (a first import)
+        people = set(
+            Credit.objects.filter(title_id__any=neighbourly).order_by().values_list("person_id", flat=True)
         )
+        titles = set(
+            Credit.objects.filter(person_id__any=list(people)).order_by().values_list("title_id", flat=True)
+        )
+        return titles - pending.keys()
 
     @staticmethod
     def _buckets_all() -> dict[tuple[str, str], list[int]]:
@@ -488,7 +498,11 @@ def pending_enrich(*, chunk_size: int = CHUNK) -> int:
     if not pending:
         return 0
     with bulk_collection():
-        return _enrich(_Catalog(pending), chunk_size)
+        catalog = _Catalog(pending)
+        events = _enrich(catalog, chunk_size)
+    if len(catalog.work) >= ANALYZE_FROM:
+        tables_analyze(Title)  # the statistics still think those titles pending
+    return events
 
 
 def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
