@@ -159,8 +159,14 @@ class _TitleFile:
         """(line number, line) of the title with this key, passing over the titles before it."""
         found: list[tuple[int, str]] = []
         while self.lines:
-            start = bisect.bisect_left(self.keys, key, self.index)
-            end = bisect.bisect_right(self.keys, key, start)
+            keys, start = self.keys, self.index
+            if start < len(keys) and keys[start] == key:
+                end = start + 1  # the wanted title comes next (title.basics: always)
+                while end < len(keys) and keys[end] == key:
+                    end += 1
+            else:
+                start = bisect.bisect_left(keys, key, start)
+                end = bisect.bisect_right(keys, key, start)
             found.extend((self.first_number + i, self.lines[i].rstrip("\r\n")) for i in range(start, end))
             self.index = end
             if end < len(self.keys) or not self._fill():
