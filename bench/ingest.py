@@ -1,6 +1,6 @@
 """Benchmark of the catalog ETL (`titles_ingest`) against a plain PostgreSQL COPY of the same rows.
 
-    .venv/bin/python bench/ingest.py              # 10k and 100k records (about 20-30 minutes today)
+    .venv/bin/python bench/ingest.py              # 10k and 100k records (a few minutes)
     .venv/bin/python bench/ingest.py --quick      # 2k and 10k records (a few minutes)
     .venv/bin/python bench/ingest.py --records 50000 --small 5000
 

@@ -30,7 +30,7 @@ from apps.scraping.records import TitleRecord
 from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
 from cinestream.background import in_background
-from cinestream.bulk import bulk_session, rows_insert, tables_analyze
+from cinestream.bulk import bulk_session, rows_insert, tables_analyze, tables_vacuum
 from cinestream.collection import bulk_collection
 
 BATCH_SIZE = 1000
@@ -302,6 +302,8 @@ def _datasets_import(
         titles.close()
     report.read += end.unchanged
     report.unchanged += end.unchanged
+    if report.inserted + report.updated >= ANALYZE_FROM:
+        tables_vacuum(Title, DatasetDigest, Credit, Title.genres.through, LocalizedTitle)
     with transaction.atomic():
         for name, fingerprint in fingerprints.items():
             if fingerprint:
