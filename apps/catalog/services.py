@@ -29,6 +29,7 @@ from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
 from apps.scraping.records import TitleRecord
 from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
+from apps.stream.services import event_log_vacuum
 from cinestream.background import in_background
 from cinestream.bulk import bulk_session, rows_insert, tables_analyze, tables_vacuum
 from cinestream.collection import bulk_collection
@@ -303,7 +304,8 @@ def _datasets_import(
     report.read += end.unchanged
     report.unchanged += end.unchanged
     if report.inserted + report.updated >= ANALYZE_FROM:
-        tables_vacuum(Title, DatasetDigest, Credit, Title.genres.through, LocalizedTitle)
+        tables_vacuum(Title, DatasetDigest, Credit, Title.genres.through, LocalizedTitle, Person)
+        event_log_vacuum()
     with transaction.atomic():
         for name, fingerprint in fingerprints.items():
             if fingerprint:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.stream.errors import UnknownEventType
 from apps.stream.fanout import fanout_get
 from apps.stream.models import EVENT_TYPES, Event, EventCounter
-from cinestream.bulk import objects_insert
+from cinestream.bulk import objects_insert, tables_vacuum
 
 logger = structlog.get_logger(__name__)
 
@@ -75,3 +75,8 @@ def events_prune(*, older_than: timedelta | None = None) -> int:
     if deleted:
         logger.info("stream_events_pruned", deleted=deleted, older_than_days=age.days)
     return deleted
+
+
+def event_log_vacuum() -> None:
+    """Tidy the event log after a bulk import published many events (see cinestream.bulk.tables_vacuum)."""
+    tables_vacuum(Event)
