@@ -16,8 +16,9 @@ in which order they came, and publishes exactly one `movie` event per title that
   (1 each) and the same decade (1), ties broken by IMDb id. Candidates are the titles
   sharing a person plus the 20 most voted titles of each (decade, genre) bucket the
   title is in, so the cost per title stays bounded however large the catalog grows.
-  When a title's people, genres or year change, the titles sharing a person with it are
-  refreshed with it. When a bucket's top 20 changes (votes move daily), its titles are
+  When a title's people, genres or year change, its recommendations and those of the
+  titles sharing a person with it are recomputed; a title whose other fields changed (a
+  new rating, a new title) keeps its recommendations, which do not depend on them. When a bucket's top 20 changes (votes move daily), its titles are
   refreshed by `recommendations_buckets_refresh`, a daily task of its own, so that an
   import costs in proportion to what it changed.
 """
@@ -179,7 +180,7 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 class _Catalog:
     """What a pending pass needs to know about the catalog, read once per pass."""
 
-    def __init__(self, pending: dict[int, int]) -> None:
+    def __init__(self, pending: dict[int, int], *, recommend_all: bool = False) -> None:
         # A pass over a good part of the catalog reads whole tables: cheaper than looking
         # up that many ids one by one.
         whole = len(pending) >= PRELOAD_FROM and len(pending) * 4 >= Title.objects.count()
@@ -203,12 +204,23 @@ class _Catalog:
         self.buckets_complete = False
         self._rankings: dict[tuple[str, frozenset[str]], list[tuple[int, str, int]]] = {}
         self.neighbourhood = _Neighbourhood()
-        self.work = sorted(pending.keys() | self.directors.keys() | self._co_credited(pending))
-        if len(self.work) >= BUCKETS_AT_ONCE_FROM:
+        co_credited = self._co_credited(pending)
+        self.work = sorted(pending.keys() | self.directors.keys() | co_credited)
+        # A title's recommendations depend on its people, genres and decade and on those of
+        # its candidates: they are recomputed where one of these moved, and kept elsewhere
+        # (a new rating or title changes the title's other derived fields, not them).
+        self.recommend = (
+            set(self.work)
+            if recommend_all
+            else {pk for pk, flag in pending.items() if flag >= PENDING_NEIGHBOURS} | co_credited
+        )
+        if len(self.recommend) >= BUCKETS_AT_ONCE_FROM:
             # One query for every bucket's top costs about what ten single buckets do.
             self.buckets = self._buckets_all()
             self.buckets_complete = True
-        if whole or (len(self.work) >= PRELOAD_FROM and len(self.work) * 4 >= Title.objects.count()):
+        if whole or (
+            len(self.recommend) >= PRELOAD_FROM and len(self.recommend) * 4 >= Title.objects.count()
+        ):
             self.neighbourhood.preload()
 
     @staticmethod
@@ -452,11 +464,14 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
         row["pk"]: row
         for row in Title.objects.select_for_update().filter(pk__any=chunk).order_by("imdb_id").values(*FACTS)
     }
-    # Only titles not already pending need their stored values to tell whether anything changed.
+    # Stored values are needed where recommendations are kept, and to tell whether anything
+    # changed for titles not already pending.
     stored = {
         row.pop("pk"): row
         for row in Title.objects.filter(
-            pk__any=[pk for pk, row in facts.items() if not row["enrich_pending"]]
+            pk__any=[
+                pk for pk, row in facts.items() if not row["enrich_pending"] or pk not in catalog.recommend
+            ]
         )
         .order_by()
         .values("pk", *DERIVED)
@@ -465,7 +480,7 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
         genres = {pk: catalog.neighbourhood.facts[pk][2] for pk in facts}
     else:
         genres = _genres_of(facts)
-    recommendations = _recommendations(catalog, list(facts))
+    recommendations = _recommendations(catalog, [pk for pk in facts if pk in catalog.recommend])
     rows, announce = [], {}
     for pk, row in facts.items():
         values = {
@@ -473,7 +488,9 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
             "genre_categories": themes_of(genres=genres[pk], keywords=row["keywords"], plot=row["plot"]),
             "sentiment_analysis": sentiment_of(row["plot"]),
             "director_stats": catalog.director_stats.get(catalog.directors.get(pk), {}),
-            "recommendations": recommendations[pk],
+            "recommendations": recommendations[pk]
+            if pk in recommendations
+            else stored[pk]["recommendations"],
         }
         if row["enrich_pending"] or stored[pk] != values:
             rows.append([pk, *(values[name] for name in DERIVED), 0])
@@ -521,7 +538,7 @@ def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
     for key in changed:
         titles |= set(_Catalog._bucket_query(key).values_list("pk", flat=True))
     with bulk_collection():
-        catalog = _Catalog(dict.fromkeys(titles, 0))
+        catalog = _Catalog(dict.fromkeys(titles, 0), recommend_all=True)
         catalog.buckets, catalog.buckets_complete = tops, True
         events = _enrich(catalog, chunk_size)
     with transaction.atomic():
