@@ -199,6 +199,35 @@ def test_reading_the_whole_catalog_at_once_enriches_alike(monkeypatch, tmp_path)
 
 
 @pytest.mark.django_db
+def test_a_new_rating_keeps_recommendations_and_a_new_credit_moves_them():
+    green_mile = shawshank(
+        imdb_id="tt0120689", primary_title="The Green Mile", start_year=1999, rating=8.6, akas=[], stars=[]
+    )
+    titles_ingest([shawshank(), green_mile], source="imdb_datasets")
+    last_event = Event.objects.order_by("-id").first().id
+
+    titles_ingest(
+        [shawshank(rating=9.5, scraped_at=(NOW + timedelta(days=1)).isoformat())], source="imdb_datasets"
+    )
+
+    announced = {
+        payload["id"]: payload
+        for payload in Event.objects.filter(id__gt=last_event).values_list("payload", flat=True)
+    }
+    assert announced["tt0111161"]["rating"] == 9.5
+    assert announced["tt0111161"]["recommendations"] == ["tt0120689"]  # kept, and still announced whole
+    assert announced["tt0120689"]["director_stats"] == {"total_movies": 2, "average_rating": 9.1}
+    assert Title.objects.get(imdb_id="tt0120689").recommendations == ["tt0111161"]
+
+    the_mist = shawshank(
+        imdb_id="tt0884328", primary_title="The Mist", start_year=2007, akas=[], stars=[], genres=["Horror"]
+    )
+    titles_ingest([the_mist], source="imdb_datasets")
+
+    assert Title.objects.get(imdb_id="tt0111161").recommendations == ["tt0120689", "tt0884328"]
+
+
+@pytest.mark.django_db
 def test_the_daily_bucket_refresh_recommends_a_newcomer_to_older_titles():
     drama = {"genres": ["Drama"], "start_year": 1994, "directors": [], "writers": [], "stars": [], "akas": []}
     titles_ingest([shawshank(**drama)], source="imdb_datasets")

@@ -16,7 +16,17 @@ BASICS = [
     for number, tconst in enumerate(IDS)
     for row in (
         [tconst, "movie", f"Film {number}", f"Film {number}", "0", "2001", N, "90", "Drama"],
-        [f"{tconst}1" if len(tconst) == 9 else f"tt{int(tconst[2:]) + 1}", "tvEpisode", "E", "E", "0", N, N, N, N],
+        [
+            f"{tconst}1" if len(tconst) == 9 else f"tt{int(tconst[2:]) + 1}",
+            "tvEpisode",
+            "E",
+            "E",
+            "0",
+            N,
+            N,
+            N,
+            N,
+        ],
     )
 ]
 BASICS.sort(key=lambda row: int(row[0][2:]))
@@ -34,8 +44,7 @@ AKAS = [
 
 def records(folder):
     return [
-        record
-        for record, _digests in title_records(DatasetFiles(folder=folder), types=frozenset({"movie"}))
+        record for record, _digests in title_records(DatasetFiles(folder=folder), types=frozenset({"movie"}))
     ]
 
 
