@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 
 # Fields whose values both drivers take as they are: no per-value preparation needed.
 _AS_IS = (models.CharField, models.IntegerField, models.BooleanField, models.ForeignKey, models.AutoField)
@@ -163,6 +163,27 @@ def rows_insert(
     return len(rows)
 
 
+def rows_insert_new(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    conflict: Sequence[str],
+    update: Sequence[str] = (),
+) -> bool:
+    """INSERT rows expected to be new: straight in (a plain COPY on PostgreSQL) in a savepoint,
+    and only if one of them is stored already, again with `conflict` and `update` (see
+    `rows_insert`). Return whether they went straight in."""
+    rows = list(rows)
+    try:
+        with transaction.atomic():
+            rows_insert(model, columns, rows)
+        return True
+    except IntegrityError:
+        rows_insert(model, columns, rows, conflict=conflict, update=update)
+        return False
+
+
 def rows_delete(model: type[models.Model], column: str, values: Iterable[Any], **equal: Any) -> None:
     """DELETE rows whose `column` is one of `values` (and whose other columns equal `equal`)."""
     values = list(values)
@@ -239,12 +260,16 @@ def bulk_session() -> Iterator[None]:
             cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [before])
 
 
+def _tables(models_: Sequence[type[models.Model]]) -> str:
+    return ", ".join(_quote(model._meta.db_table) for model in models_)
+
+
 def tables_analyze(*models_: type[models.Model]) -> None:
     """Refresh the planner's statistics after a bulk write, which autovacuum would notice late:
     with a table ten times larger than it thinks, PostgreSQL scans where it should look up."""
     if _postgres():
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(_quote(model._meta.db_table) for model in models_)}")
+            cursor.execute(f"ANALYZE {_tables(models_)}")
 
 
 def tables_vacuum(*models_: type[models.Model]) -> None:
@@ -260,4 +285,4 @@ def tables_vacuum(*models_: type[models.Model]) -> None:
         tables_analyze(*models_)
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(_quote(model._meta.db_table) for model in models_)}")
+        cursor.execute(f"VACUUM (ANALYZE) {_tables(models_)}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.catalog.models import Credit, DatasetDigest, DatasetFile, LocalizedTitle, Person, Source, Title
@@ -31,7 +31,7 @@ from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
 from apps.stream.services import event_log_vacuum
 from cinestream.background import in_background
-from cinestream.bulk import bulk_session, rows_insert, tables_analyze, tables_vacuum
+from cinestream.bulk import bulk_session, rows_insert, rows_insert_new, tables_analyze, tables_vacuum
 from cinestream.collection import bulk_collection
 
 BATCH_SIZE = 1000
@@ -169,13 +169,12 @@ def people_upsert(
     for batch in _batches(rows, batch_size):
         with transaction.atomic():
             if straight:
-                try:
-                    with transaction.atomic():
-                        count += rows_insert(Person, columns, batch)
-                    continue
-                except IntegrityError:
-                    straight = False  # someone else stores people too, or a name came twice
-            count += rows_insert(Person, columns, batch, conflict=["imdb_id"], update=columns[1:])
+                # Upserted from here on once one is stored already (someone else stores people
+                # too, or a name came twice).
+                straight = rows_insert_new(Person, columns, batch, conflict=["imdb_id"], update=columns[1:])
+            else:
+                rows_insert(Person, columns, batch, conflict=["imdb_id"], update=columns[1:])
+        count += len(batch)
     if count:
         tables_analyze(Person)
     return count

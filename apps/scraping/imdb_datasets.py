@@ -105,10 +105,6 @@ KEY_WIDTH = 12
 BLOCK_CHARS = 1 << 20
 
 
-def _key(tconst: str) -> str:
-    return tconst[2:].zfill(KEY_WIDTH)
-
-
 class _TitleFile:
     """One title file read in blocks of lines, by title id (its first column), checked to ascend.
 
@@ -121,7 +117,6 @@ class _TitleFile:
     def __init__(self, stream: IO[str], name: str, stats: ReadStats) -> None:
         self.name, self.stats, self.stream = name, stats, stream
         self.header = self._read(stream.readline).rstrip("\r\n").split("\t")
-        self.width = len(self.header)
         self.lines: list[str] = []
         self.keys: list[str] = []
         self.index = 0
@@ -248,11 +243,6 @@ def _characters(value: str | None) -> list[str]:
     return [str(character) for character in characters] if isinstance(characters, list) else [str(characters)]
 
 
-def _title_type(basic_lines: list[tuple[int, str]]) -> str | None:
-    fields = basic_lines[0][1].split("\t", 2) if basic_lines else []
-    return fields[1] if len(fields) > 1 else None
-
-
 # The title files in the order a title's digests are kept (see title_records).
 DIGESTED = ("title.basics", "title.ratings", "title.crew", "title.principals", "title.akas")
 
@@ -290,9 +280,7 @@ def title_records(
             if name not in skip:
                 reader(name)
         while (number := basics.next_key(types)) is not None:
-            basic_lines = basics.take(number)
-            if types and _title_type(basic_lines) not in types:
-                continue  # most titles are of other types: not even split into fields
+            basic_lines = basics.take(number)  # of a wanted type: next_key passed over the others
             tconst = basic_lines[0][1].split("\t", 1)[0]
             stored = known.get(tconst)
             parts = {
@@ -311,8 +299,8 @@ def title_records(
                 continue
             basic_rows = basics.rows(basic_lines[:1])
             basic = basic_rows[0] if basic_rows else None
-            if basic is None or (types and basic["titleType"] not in types):
-                continue  # the other files pass over this title's lines when next asked
+            if basic is None:
+                continue  # a malformed line (counted); the other files pass over its title when next asked
             rating_rows = (
                 reader("title.ratings").rows(parts["title.ratings"][:1]) if "title.ratings" in parts else None
             )

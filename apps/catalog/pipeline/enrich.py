@@ -18,9 +18,10 @@ in which order they came, and publishes exactly one `movie` event per title that
   title is in, so the cost per title stays bounded however large the catalog grows.
   When a title's people, genres or year change, its recommendations and those of the
   titles sharing a person with it are recomputed; a title whose other fields changed (a
-  new rating, a new title) keeps its recommendations, which do not depend on them. When a bucket's top 20 changes (votes move daily), its titles are
-  refreshed by `recommendations_buckets_refresh`, a daily task of its own, so that an
-  import costs in proportion to what it changed.
+  new rating, a new title) keeps its recommendations, which do not depend on them. When
+  a bucket's top 20 changes (votes move daily), its titles are refreshed by
+  `recommendations_buckets_refresh`, a daily task of its own, so that an import costs in
+  proportion to what it changed.
 """
 
 import heapq
@@ -183,7 +184,12 @@ class _Catalog:
     def __init__(self, pending: dict[int, int], *, recommend_all: bool = False) -> None:
         # A pass over a good part of the catalog reads whole tables: cheaper than looking
         # up that many ids one by one.
-        whole = len(pending) >= PRELOAD_FROM and len(pending) * 4 >= Title.objects.count()
+        catalog_size = Title.objects.count()
+
+        def most_of_it(count: int) -> bool:
+            return count >= PRELOAD_FROM and count * 4 >= catalog_size
+
+        whole = most_of_it(len(pending))
         if whole:
             every_first = self._first_directors(None)
             people = {every_first[pk] for pk in pending if pk in every_first}
@@ -204,7 +210,8 @@ class _Catalog:
         self.buckets_complete = False
         self._rankings: dict[tuple[str, frozenset[str]], list[tuple[int, str, int]]] = {}
         self.neighbourhood = _Neighbourhood()
-        co_credited = self._co_credited(pending)
+        # Every title pending (a first import): no title is left to be co-credited.
+        co_credited = set() if len(pending) == catalog_size else self._co_credited(pending)
         self.work = sorted(pending.keys() | self.directors.keys() | co_credited)
         # A title's recommendations depend on its people, genres and decade and on those of
         # its candidates: they are recomputed where one of these moved, and kept elsewhere
@@ -218,9 +225,7 @@ class _Catalog:
             # One query for every bucket's top costs about what ten single buckets do.
             self.buckets = self._buckets_all()
             self.buckets_complete = True
-        if whole or (
-            len(self.recommend) >= PRELOAD_FROM and len(self.recommend) * 4 >= Title.objects.count()
-        ):
+        if whole or most_of_it(len(self.recommend)):
             self.neighbourhood.preload()
 
     @staticmethod
@@ -264,8 +269,8 @@ class _Catalog:
         that was all of them, and a refresh's join then read every credit, for 16 s.
         """
         neighbourly = [pk for pk, flag in pending.items() if flag >= PENDING_NEIGHBOURS]
-        if not neighbourly or len(pending) == Title.objects.count():
-            return set()  # nothing moved, or every title is pending already (a first import)
+        if not neighbourly:
+            return set()
         people = set(
             Credit.objects.filter(title_id__any=neighbourly).order_by().values_list("person_id", flat=True)
         )

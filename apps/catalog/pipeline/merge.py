@@ -21,14 +21,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
 from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
-from cinestream.bulk import rows_delete, rows_insert, rows_update
+from cinestream.bulk import rows_delete, rows_insert, rows_insert_new, rows_update
 
 SOURCE_RANK = {Source.ADMIN: 4, Source.IMDB_PAGE: 3, Source.IMDB_DATASETS: 2, Source.LAKE_IMPORT: 1}
 MEASUREMENTS = frozenset({"rating", "votes"})
@@ -366,11 +366,7 @@ def _fresh_insert(records: Sequence[TitleRecord], ids: list[str], outcome: Merge
         batch.apply(record)
     batch.titles_finish()
     columns, rows = [field.name for field in _TITLE_FIELDS], [title.row() for title in titles.values()]
-    try:
-        with transaction.atomic():  # a savepoint: straight in unless another worker inserted one meanwhile
-            rows_insert(Title, columns, rows)
-    except IntegrityError:
-        rows_insert(Title, columns, rows, conflict=["imdb_id"])
+    rows_insert_new(Title, columns, rows, conflict=["imdb_id"])  # another worker may have inserted one
     stored = dict(Title.objects.filter(imdb_id__any=ids).order_by().values_list("imdb_id", "pk"))
     lost = {imdb_id for imdb_id in ids if stored.get(imdb_id) != titles[imdb_id].pk}
     batch.forget({titles[imdb_id].pk for imdb_id in lost})
