@@ -24,15 +24,16 @@ in which order they came, and publishes exactly one `movie` event per title that
   proportion to what it changed.
 """
 
-import heapq
 import re
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Max
 
 from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
 from apps.stream.services import publish_many
@@ -137,9 +138,9 @@ def plot_words(plot: str) -> list[str]:
     return _WORD.findall(plot.casefold())
 
 
-def themes_of(*, genres: Iterable[str], keywords: Iterable[str], plot: str) -> list[str]:
-    genres, keywords = set(genres), {keyword.casefold() for keyword in keywords}
-    words = set(plot_words(plot))
+def themes_of(*, genres: Iterable[str], keywords: Iterable[str], words: Iterable[str]) -> list[str]:
+    """The themes of a title of these genres, keywords and plot words (`plot_words`)."""
+    genres, keywords, words = set(genres), {keyword.casefold() for keyword in keywords}, set(words)
     return [
         theme
         for theme, rule in THEMES.items()
@@ -147,8 +148,8 @@ def themes_of(*, genres: Iterable[str], keywords: Iterable[str], plot: str) -> l
     ]
 
 
-def sentiment_of(plot: str) -> dict:
-    words = plot_words(plot)
+def sentiment_of(words: Sequence[str]) -> dict:
+    """The tone of a plot of these words (`plot_words`)."""
     positive = sum(word in POSITIVE for word in words)
     negative = sum(word in NEGATIVE for word in words)
     score = round(positive / (positive + negative), 2) if positive + negative else 0.5
@@ -169,6 +170,8 @@ CHUNK = 2000
 PRELOAD_FROM = 5000
 # and from this many, every (decade, genre) bucket's top titles.
 BUCKETS_AT_ONCE_FROM = 50
+# Bucket rankings kept at once: a large catalog has tens of thousands of (decade, genres).
+RANKINGS_KEPT = 2000
 # From this many titles written, statistics are refreshed before they are read again.
 ANALYZE_FROM = 10_000
 
@@ -208,7 +211,7 @@ class _Catalog:
         self.directors = {title_id: person for title_id, person in every_first.items() if person in people}
         self.buckets: dict[tuple[str, str], list[int]] = {}
         self.buckets_complete = False
-        self._rankings: dict[tuple[str, frozenset[str]], list[tuple[int, str, int]]] = {}
+        self._rankings: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.neighbourhood = _Neighbourhood()
         # Every title pending (a first import): no title is left to be co-credited.
         co_credited = set() if len(pending) == catalog_size else self._co_credited(pending)
@@ -228,6 +231,11 @@ class _Catalog:
         if whole or most_of_it(len(self.recommend)):
             self.neighbourhood.preload()
 
+    def stats_of(self, title_id: int) -> dict:
+        """The stats of this title's first director, {} without one."""
+        stats = self.director_stats.get(self.directors.get(title_id))
+        return {} if stats is None else {"total_movies": stats[0], "average_rating": stats[1]}
+
     @staticmethod
     def _first_directors(title_ids: Iterable[int] | None) -> dict[int, int]:
         """The first director of each of these titles (None: of every title)."""
@@ -241,13 +249,14 @@ class _Catalog:
         return {title_id: person_id for title_id, (person_id, _ordering) in first.items()}
 
     @staticmethod
-    def _director_stats(people: set[int] | None) -> dict[int, dict]:
-        """Each of these directors' stats over the catalog (None: every director's)."""
+    def _director_stats(people: set[int] | None) -> dict[int, tuple[int, float | None]]:
+        """Each of these directors' total movies and average rating over the catalog (None: every
+        director's), as pairs: a dict each would take five times the memory over a large catalog."""
         credits = Credit.objects.filter(role=CreditRole.DIRECTOR).order_by()
         if people is not None:
             credits = credits.filter(person_id__any=list(people))
         return {
-            row["person_id"]: {"total_movies": row["total"], "average_rating": _one_decimal(row["average"])}
+            row["person_id"]: (row["total"], _one_decimal(row["average"]))
             for row in credits.values("person_id").annotate(
                 total=Count("title_id", distinct=True), average=Avg("title__rating")
             )
@@ -310,17 +319,31 @@ class _Catalog:
                 buckets[f"{decade}s", name].append(title_id)
         return dict(buckets)
 
-    def bucket_ranking(self, decade: str, genres: frozenset[str]) -> list[tuple[int, str, int]]:
-        """(-score, IMDb id, id) of the titles in these buckets, best first, for a title of this
-        decade and genres that shares no one with them."""
-        key = (decade, genres)
+    def bucket_ranking(self, decade: int, combo: int) -> list[tuple[int, int]]:
+        """(rank, id) of the titles in the buckets of a title of this decade (start year // 10)
+        and genre combination that shares no one with them, best first."""
+        key = (decade, combo)
         if key not in self._rankings:
-            members = {candidate for genre in genres for candidate in self.bucket((decade, genre))}
-            facts = self.neighbourhood.titles_facts(members)
+            if len(self._rankings) >= RANKINGS_KEPT:
+                self._rankings.clear()
+            near = self.neighbourhood
+            mask = near.combo_masks[combo]
+            members = {
+                candidate
+                for genre in near.combo_genres[combo]
+                for candidate in self.bucket((f"{decade * 10}s", genre))
+            }
+            near.facts_load(members)
             self._rankings[key] = sorted(
-                (-(1 + len(genres & facts[candidate][2])), facts[candidate][0], candidate)
+                (
+                    _rank(
+                        1 + (mask & near.combo_masks[near.combo[candidate]]).bit_count(),
+                        near.order[candidate],
+                    ),
+                    candidate,
+                )
                 for candidate in members
-                if candidate in facts
+                if near.order[candidate]
             )
         return self._rankings[key]
 
@@ -343,41 +366,116 @@ def _genres_of(title_ids: Iterable[int]) -> dict[int, set[str]]:
     return genres
 
 
+# A recommendation candidate is ranked by one integer: its score above, its IMDb id's
+# order (`_order_key`) below, so that ranking is a sort of plain integers.
+ORDER_BITS = 40
+ORDER_MASK = (1 << ORDER_BITS) - 1
+SCORE_CEILING = 1 << 20
+_ID_DIGITS = 10
+
+
+def _order_key(imdb_id: str) -> int:
+    """A positive number that sorts as the id does as text ("tt0111161" < "tt01111610" <
+    "tt10000001"): its digits padded to ten, then its length. 0 for an id that is not tt
+    and up to ten digits, which validation keeps out of the catalog."""
+    digits = imdb_id[2:]
+    if not (imdb_id[:2] == "tt" and digits.isascii() and digits.isdigit() and len(digits) <= _ID_DIGITS):
+        return 0
+    return int(digits.ljust(_ID_DIGITS, "0")) << 4 | len(digits)
+
+
+def _imdb_id(key: int) -> str:
+    padded, length = divmod(key & ORDER_MASK, 16)
+    return "tt" + str(padded).zfill(_ID_DIGITS)[:length]
+
+
+def _rank(score: int, order: int) -> int:
+    return (SCORE_CEILING - score) << ORDER_BITS | order
+
+
+class _NotFound(dict):
+    """Facts of titles looked up one pass at a time: 0 for a title not read (or gone)."""
+
+    def __missing__(self, key: int) -> int:
+        return 0
+
+
 class _Neighbourhood:
     """Titles' facts, titles' people and people's titles, read once per pass however many chunks use them.
 
-    Kept compact, as a pass over a large catalog holds most of it: people and titles as
-    tuples, and one shared frozenset per distinct genre combination.
+    Facts are integers: each title's IMDb id order (`_order_key`, 0 for no title), decade
+    (start year // 10, 0 for none) and genre combination (an index into `combo_genres`
+    and `combo_masks`, one bit per genre). A pass over most of the catalog reads it whole
+    into arrays, a few bytes a title and a credit (it used to take about 1.6 kB a title);
+    other passes look up what their chunks need, in dicts.
     """
 
     def __init__(self) -> None:
-        self.facts: dict[int, tuple[str, str, frozenset[str]]] = {}  # pk -> imdb id, decade, genres
-        self.titles_of: dict[int, tuple[int, ...]] = {}  # person -> titles
-        self.people_of: dict[int, tuple[int, ...]] = {}  # title -> people
+        self.order: _NotFound | array = _NotFound()
+        self.decade: _NotFound | array = _NotFound()
+        self.combo: _NotFound | array = _NotFound()
+        self.combo_genres: list[frozenset[str]] = [frozenset()]
+        self.combo_masks: list[int] = [0]
+        self._combos: dict[frozenset[str], int] = {frozenset(): 0}
+        self._genre_bits: dict[str, int] = {}
+        self._people_of: dict[int, tuple[int, ...]] = {}
+        self._titles_of: dict[int, tuple[int, ...]] = {}
+        # Preloaded: (key, value) pairs sorted by key, as two arrays each.
+        self._packed_people: tuple[array, array] | None = None
+        self._packed_titles: tuple[array, array] | None = None
         self.preloaded = False
-        self._genre_sets: dict[frozenset[str], frozenset[str]] = {}
 
-    def _fact(
-        self, imdb_id: str, start_year: int | None, genres: set[str]
-    ) -> tuple[str, str, frozenset[str]]:
+    def _combo(self, genres: Iterable[str]) -> int:
         key = frozenset(genres)
-        return imdb_id, decade_of(start_year), self._genre_sets.setdefault(key, key)
+        if key not in self._combos:
+            bits = self._genre_bits
+            for name in sorted(key - bits.keys()):
+                bits[name] = len(bits)
+            self._combos[key] = len(self.combo_genres)
+            self.combo_genres.append(key)
+            self.combo_masks.append(sum(1 << bits[name] for name in key))
+        return self._combos[key]
+
+    def _fact_add(self, pk: int, imdb_id: str, start_year: int | None, genres: Iterable[str]) -> None:
+        self.order[pk] = _order_key(imdb_id)
+        self.decade[pk] = (start_year or 0) // 10
+        self.combo[pk] = self._combo(genres)
+
+    @staticmethod
+    def _packed_pairs(key: str, value: str) -> tuple[array, array]:
+        keys, values = array("l"), array("l")
+        pairs = (
+            Credit.objects.order_by(key, value).values_list(key, value).distinct().iterator(chunk_size=20_000)
+        )
+        for pair_key, pair_value in pairs:
+            keys.append(pair_key)
+            values.append(pair_value)
+        return keys, values
 
     def preload(self) -> None:
         """Read the whole catalog's facts and credits at once: cheaper when most of it is at work."""
-        genres = defaultdict(set)
-        for title_id, name in Title.genres.through.objects.values_list("title_id", "genre__name"):
-            genres[title_id].add(name)
-        for pk, imdb_id, start_year in Title.objects.order_by().values_list("pk", "imdb_id", "start_year"):
-            self.facts[pk] = self._fact(imdb_id, start_year, genres.pop(pk, set()))
-        titles_of: dict[int, list[int]] = defaultdict(list)
-        people_of: dict[int, list[int]] = defaultdict(list)
-        for title_id, person_id in Credit.objects.order_by().values_list("title_id", "person_id").distinct():
-            titles_of[person_id].append(title_id)
-            people_of[title_id].append(person_id)
-        self.titles_of = {person: tuple(titles) for person, titles in titles_of.items()}
-        self.people_of = {title: tuple(people) for title, people in people_of.items()}
+        self._packed_people = self._packed_pairs("title_id", "person_id")
+        self._packed_titles = self._packed_pairs("person_id", "title_id")
+        last = Title.objects.aggregate(last=Max("pk"))["last"] or 0
+        credited = self._packed_people[0]
+        size = max(last, credited[-1] if credited else 0) + 1
+        self.order, self.decade, self.combo = (
+            array("q", bytes(8 * size)),
+            array("h", bytes(2 * size)),
+            array("l", bytes(array("l").itemsize * size)),
+        )
+        genres = Title.genres.through.objects.order_by("title_id").values_list("title_id", "genre__name")
+        titles = Title.objects.order_by("pk").values_list("pk", "imdb_id", "start_year")
+        merged = _grouped_beside(titles.iterator(chunk_size=20_000), genres.iterator(chunk_size=20_000))
+        for (pk, imdb_id, start_year), names in merged:
+            if pk < size:
+                self._fact_add(pk, imdb_id, start_year, names)
         self.preloaded = True
+
+    @staticmethod
+    def _packed_get(packed: tuple[array, array], key: int) -> array:
+        keys, values = packed
+        return values[bisect_left(keys, key) : bisect_right(keys, key)]
 
     @staticmethod
     def _pairs(field: str, values: list[int]) -> dict[int, tuple[int, ...]]:
@@ -390,27 +488,57 @@ class _Neighbourhood:
             found[key].add(value)
         return {key: tuple(found.get(key, ())) for key in values}
 
-    def people(self, title_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-        missing = [] if self.preloaded else [pk for pk in title_ids if pk not in self.people_of]
+    def people_load(self, title_ids: Iterable[int]) -> None:
+        """Make `people_of` know these titles, and `titles_of` these titles' people."""
+        if self.preloaded:
+            return
+        missing = [pk for pk in title_ids if pk not in self._people_of]
         if missing:
-            self.people_of.update(self._pairs("title_id", missing))
-        return self.people_of
-
-    def people_titles(self, people: Iterable[int]) -> dict[int, tuple[int, ...]]:
-        missing = [] if self.preloaded else [person for person in people if person not in self.titles_of]
+            self._people_of.update(self._pairs("title_id", missing))
+        people = {person for pk in title_ids for person in self._people_of[pk]}
+        missing = [person for person in people if person not in self._titles_of]
         if missing:
-            self.titles_of.update(self._pairs("person_id", missing))
-        return self.titles_of
+            self._titles_of.update(self._pairs("person_id", missing))
 
-    def titles_facts(self, title_ids: Iterable[int]) -> dict[int, tuple[str, str, frozenset[str]]]:
-        missing = [] if self.preloaded else [pk for pk in title_ids if pk not in self.facts]
+    def people_of(self, title_id: int) -> Sequence[int]:
+        if self._packed_people is not None:
+            return self._packed_get(self._packed_people, title_id)
+        return self._people_of.get(title_id, ())
+
+    def titles_of(self, person_id: int) -> Sequence[int]:
+        if self._packed_titles is not None:
+            return self._packed_get(self._packed_titles, person_id)
+        return self._titles_of.get(person_id, ())
+
+    def facts_load(self, title_ids: Iterable[int]) -> None:
+        """Make the facts know these titles."""
+        if self.preloaded:
+            return
+        missing = [pk for pk in title_ids if pk not in self.order]
         if missing:
             genres = _genres_of(missing)
             for pk, imdb_id, start_year in (
                 Title.objects.filter(pk__any=missing).order_by().values_list("pk", "imdb_id", "start_year")
             ):
-                self.facts[pk] = self._fact(imdb_id, start_year, genres[pk])
-        return self.facts
+                self._fact_add(pk, imdb_id, start_year, genres[pk])
+
+    def genres(self, title_id: int) -> frozenset[str]:
+        return self.combo_genres[self.combo[title_id]]
+
+
+def _grouped_beside(
+    rows: Iterable[tuple[Any, ...]], pairs: Iterable[tuple[int, str]]
+) -> Iterator[tuple[tuple[Any, ...], list[str]]]:
+    """Each row (keyed by its first value) with the values of the pairs of its key, both read in key order."""
+    pairs = iter(pairs)
+    pending = next(pairs, None)
+    for row in rows:
+        values = []
+        while pending is not None and pending[0] <= row[0]:
+            if pending[0] == row[0]:
+                values.append(pending[1])
+            pending = next(pairs, None)
+        yield row, values
 
 
 def _recommendations(catalog: _Catalog, title_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -421,41 +549,39 @@ def _recommendations(catalog: _Catalog, title_ids: Sequence[int]) -> dict[int, l
     ranked once per (decade, genres) and only as many as could make the list are looked at.
     """
     near = catalog.neighbourhood
-    people_of = near.people(title_ids)
-    titles_of = near.people_titles({person for pk in title_ids for person in people_of.get(pk, ())})
+    near.people_load(title_ids)
     pools: dict[int, Counter] = {}
     for pk in title_ids:
         shared: Counter = Counter()  # candidate -> people it shares with this title
-        for person in people_of.get(pk, ()):
-            shared.update(titles_of[person])
+        for person in near.people_of(pk):
+            shared.update(near.titles_of(person))
         shared.pop(pk, None)
         pools[pk] = shared
-    facts = near.titles_facts({*title_ids, *(candidate for pool in pools.values() for candidate in pool)})
+    if not near.preloaded:
+        near.facts_load({*title_ids, *(candidate for pool in pools.values() for candidate in pool)})
+    order, decades, combos, masks = near.order, near.decade, near.combo, near.combo_masks
     result = {}
     for pk, pool in pools.items():
-        _imdb_id, decade, genres = facts[pk]
-        scored = []
+        decade, combo = decades[pk], combos[pk]
+        mask = masks[combo]
+        ranks = []
         for candidate, shared in pool.items():
-            fact = facts.get(candidate)
-            if fact is None:
-                continue
-            imdb_id, candidate_decade, candidate_genres = fact
-            score = (
-                2 * shared
-                + len(genres & candidate_genres)
-                + (1 if decade and candidate_decade == decade else 0)
-            )
-            if score > 0:
-                scored.append((-score, imdb_id))
+            candidate_order = order[candidate]
+            if candidate_order:  # 0: gone since the credits were read
+                score = 2 * shared + (mask & masks[combos[candidate]]).bit_count()
+                if decade and decades[candidate] == decade:
+                    score += 1
+                ranks.append((SCORE_CEILING - score) << ORDER_BITS | candidate_order)  # _rank, inlined
         if decade:
             taken = 0
-            for negative_score, imdb_id, candidate in catalog.bucket_ranking(decade, genres):
+            for rank, candidate in catalog.bucket_ranking(decade, combo):
                 if candidate != pk and candidate not in pool:
-                    scored.append((negative_score, imdb_id))
+                    ranks.append(rank)
                     taken += 1
                     if taken == RECOMMENDATIONS:
                         break
-        result[pk] = [imdb_id for _score, imdb_id in heapq.nsmallest(RECOMMENDATIONS, scored)]
+        ranks.sort()
+        result[pk] = [_imdb_id(rank) for rank in ranks[:RECOMMENDATIONS]]
     return result
 
 
@@ -481,18 +607,18 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
         .order_by()
         .values("pk", *DERIVED)
     }
-    if catalog.neighbourhood.preloaded:
-        genres = {pk: catalog.neighbourhood.facts[pk][2] for pk in facts}
-    else:
-        genres = _genres_of(facts)
+    catalog.neighbourhood.facts_load(facts)
     recommendations = _recommendations(catalog, [pk for pk in facts if pk in catalog.recommend])
     rows, announce = [], {}
     for pk, row in facts.items():
+        words = plot_words(row["plot"])
         values = {
             "decade_category": decade_of(row["start_year"]),
-            "genre_categories": themes_of(genres=genres[pk], keywords=row["keywords"], plot=row["plot"]),
-            "sentiment_analysis": sentiment_of(row["plot"]),
-            "director_stats": catalog.director_stats.get(catalog.directors.get(pk), {}),
+            "genre_categories": themes_of(
+                genres=catalog.neighbourhood.genres(pk), keywords=row["keywords"], words=words
+            ),
+            "sentiment_analysis": sentiment_of(words),
+            "director_stats": catalog.stats_of(pk),
             "recommendations": recommendations[pk]
             if pk in recommendations
             else stored[pk]["recommendations"],
