@@ -135,6 +135,7 @@ class Steps:
         self.wrap(enrich, "movie_payloads", "publish.payload_build")
         self.wrap(enrich, "publish_many", "publish.store_events")
         self.wrap(services, "people_upsert", "people_upsert")
+        self.wrap(services, "tables_analyze", "analyze")
         self.wrap_iter(services, "name_rows", "read.names")
         self.wrap_iter(services, "title_records", "read.titles")
 
@@ -149,14 +150,9 @@ class Steps:
             return s.get(key, 0.0)
 
         merge_other = val("merge") - val("merge.load_state") - val("merge.apply") - val("merge.save")
-        enrich_other = val("enrich") - val("enrich.recommendations") - val("enrich.director_stats")
-        payload_query = (
-            val("batch")
-            - val("merge")
-            - val("enrich")
-            - val("publish.payload_build")
-            - val("publish.store_events")
-        )
+        publish = val("publish.payload_build") + val("publish.store_events")
+        # pending_enrich runs once, after every batch is merged; it builds and stores the events.
+        enrich_other = val("enrich") - val("enrich.context") - val("enrich.chunks") - publish
         # Exclusive parts that add up to the wall time.
         parts = {
             "input (reading files / generating records)": input_s
@@ -175,10 +171,12 @@ class Steps:
             "merge: save genres": val("merge.save.genres"),
             "merge: save credits (people upsert, delete + insert credits)": val("merge.save.credits"),
             "merge: insert new rows + SELECT FOR UPDATE": merge_other,
-            "enrich: director stats query": val("enrich.director_stats"),
+            "batch: commit": val("batch") - val("merge"),
+            "analyze (statistics after a large merge)": val("analyze"),
+            "enrich: context (directors, stats, neighbourhood)": val("enrich.context"),
             "enrich: recommendations": val("enrich.recommendations"),
-            "enrich: themes/sentiment/decade + bulk_update": enrich_other,
-            "publish: reload titles + prefetch + commit": payload_query,
+            "enrich: themes/sentiment/decade + update": val("enrich.chunks") - val("enrich.recommendations"),
+            "enrich: pending read + commits": enrich_other,
             "publish: build payloads": val("publish.payload_build"),
             "publish: store events": val("publish.store_events"),
         }
@@ -188,9 +186,9 @@ class Steps:
             "input": parts["input (reading files / generating records)"] + parts["read name.basics"],
             "people_upsert": parts["people_upsert (names, excl. reading)"],
             "validate/clean/normalize": val("validate") + val("clean") + val("normalize"),
-            "merge": val("merge"),
-            "enrich": val("enrich"),
-            "publish": payload_query + val("publish.payload_build") + val("publish.store_events"),
+            "merge": val("batch"),
+            "enrich": val("enrich") - publish,
+            "publish": publish,
             "other": parts["other (batching, python glue)"],
         }
         result = {
@@ -207,10 +205,6 @@ class Steps:
             "queries_by_step": dict(self.queries.most_common()),
             "queries_total": sum(self.queries.values()),
             "db_execute_s_total": round(sum(self.db_seconds.values()), 3),
-            "cross_cutting_s": {
-                "all bulk_update calls (incl. their queries)": round(val("orm.bulk_update"), 3),
-                "all bulk_create calls (incl. their queries)": round(val("orm.bulk_create"), 3),
-            },
             "missing_hooks": self.missing,
         }
         batches = self.durations.get("batch", [])
