@@ -331,7 +331,7 @@ class _Catalog:
             members = {
                 candidate
                 for genre in near.combo_genres[combo]
-                for candidate in self.bucket((f"{decade * 10}s", genre))
+                for candidate in self.bucket((decade_of(decade * 10), genre))
             }
             near.facts_load(members)
             self._rankings[key] = sorted(
@@ -391,6 +391,10 @@ def _imdb_id(key: int) -> str:
 
 def _rank(score: int, order: int) -> int:
     return (SCORE_CEILING - score) << ORDER_BITS | order
+
+
+def _zeros(typecode: str, size: int) -> array:
+    return array(typecode, bytes(array(typecode).itemsize * size))
 
 
 class _NotFound(dict):
@@ -459,11 +463,7 @@ class _Neighbourhood:
         last = Title.objects.aggregate(last=Max("pk"))["last"] or 0
         credited = self._packed_people[0]
         size = max(last, credited[-1] if credited else 0) + 1
-        self.order, self.decade, self.combo = (
-            array("q", bytes(8 * size)),
-            array("h", bytes(2 * size)),
-            array("l", bytes(array("l").itemsize * size)),
-        )
+        self.order, self.decade, self.combo = _zeros("q", size), _zeros("h", size), _zeros("l", size)
         genres = Title.genres.through.objects.order_by("title_id").values_list("title_id", "genre__name")
         titles = Title.objects.order_by("pk").values_list("pk", "imdb_id", "start_year")
         merged = _grouped_beside(titles.iterator(chunk_size=20_000), genres.iterator(chunk_size=20_000))
