@@ -22,6 +22,7 @@ from apps.scraping.imdb_datasets import (
     NAME_FILE,
     DatasetFiles,
     ReadStats,
+    headers_check,
     name_rows,
     title_records,
 )
@@ -217,8 +218,9 @@ def imdb_datasets_import(
 ) -> DatasetsImport:
     """Import IMDb's datasets: names first (so credits carry them), then every wanted title.
 
-    What the last import already read is not read again: a file identical to the one it
-    read is skipped (title files only for titles it stored), and a title whose lines are
+    Every file's header is checked first: one that is not IMDb's raises DatasetHeaderMismatch
+    and nothing is stored. What the last import already read is not read again: a file
+    identical to the one it read is skipped (title files only for titles it stored), and a title whose lines are
     all unchanged skips the pipeline (apps/scraping/imdb_datasets.py: title_records).
     """
     with bulk_collection(), bulk_session():
@@ -232,6 +234,7 @@ def _datasets_import(
     min_votes: int,
     progress: Callable[[Iterable[Any], str], Iterable[Any]],
 ) -> DatasetsImport:
+    headers_check(files, (*DIGESTED, NAME_FILE))  # DatasetHeaderMismatch before anything is stored
     stats = ReadStats()
     fingerprints = {name: files.fingerprint(name) for name in (*DIGESTED, NAME_FILE)}
     known = _digests_known()

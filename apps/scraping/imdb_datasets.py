@@ -6,6 +6,11 @@ with ratings, crew, principals and akas, holding only the current title's rows i
 memory. A file out of tconst order stops the import with a clear error rather than
 silently losing rows. Records are raw dictionaries in the shape of
 `apps.scraping.records.TitleRecord`; names (name.basics) stream separately.
+
+Columns are read by name, so a header that is not IMDb's (columns swapped, renamed,
+added or missing) would store values under the wrong fields: every file's header is
+checked against COLUMNS before any file's rows are read (`headers_check`), and again
+whenever a file is opened for its rows.
 """
 
 import bisect
@@ -28,6 +33,22 @@ TITLE_FILES = ("title.basics", "title.ratings", "title.crew", "title.principals"
 NAME_FILE = "name.basics"
 STAR_CATEGORIES = frozenset({"actor", "actress", "self"})
 NULL = "\\N"
+# Each file's header as IMDb documents it (https://developer.imdb.com/non-commercial-datasets/).
+COLUMNS = {
+    "title.basics": (
+        "tconst", "titleType", "primaryTitle", "originalTitle", "isAdult",
+        "startYear", "endYear", "runtimeMinutes", "genres",
+    ),
+    "title.ratings": ("tconst", "averageRating", "numVotes"),
+    "title.crew": ("tconst", "directors", "writers"),
+    "title.principals": ("tconst", "ordering", "nconst", "category", "job", "characters"),
+    "title.akas": (
+        "titleId", "ordering", "title", "region", "language", "types", "attributes", "isOriginalTitle",
+    ),
+    "name.basics": (
+        "nconst", "primaryName", "birthYear", "deathYear", "primaryProfession", "knownForTitles",
+    ),
+}  # fmt: skip
 
 
 class DatasetUnavailable(Exception):
@@ -36,6 +57,28 @@ class DatasetUnavailable(Exception):
 
 class DatasetOutOfOrder(Exception):
     """A title file is not sorted by tconst, so it cannot be merge-joined."""
+
+
+class DatasetHeaderMismatch(Exception):
+    """A file's header is not IMDb's: its rows would be stored under the wrong fields."""
+
+
+# A garbage first line is quoted only this far in the error, and read only this far.
+HEADER_SHOWN = 200
+HEADER_MAX_CHARS = 4096
+
+
+def header_check(name: str, line: str | None) -> list[str]:
+    """The columns of `name`'s header line, when they are IMDb's (DatasetHeaderMismatch otherwise)."""
+    expected = COLUMNS[name]
+    header = line.rstrip("\r\n").split("\t") if line else []
+    if tuple(header) != expected:
+        found = ", ".join(header)[:HEADER_SHOWN] if header else "nothing"
+        raise DatasetHeaderMismatch(
+            f"{name}.tsv.gz: the header is not IMDb's; expected the columns {', '.join(expected)} "
+            f"(found {found})"
+        )
+    return header
 
 
 @dataclass
@@ -100,6 +143,19 @@ def _lines(stream: IO[str], name: str) -> Iterator[str]:
         raise DatasetUnavailable(f"{name}: unreadable ({exc})") from exc
 
 
+def headers_check(files: "DatasetFiles", names: Iterable[str] = (*TITLE_FILES, NAME_FILE)) -> None:
+    """Check every file's header before any file's rows are read: DatasetHeaderMismatch names
+    the first that is not IMDb's, so nothing of an import is stored from a misread file."""
+    for name in names:
+        with ExitStack() as stack:
+            stream = files.open(name, stack)
+            try:
+                line = stream.readline(HEADER_MAX_CHARS)
+            except (OSError, EOFError, UnicodeDecodeError) as exc:
+                raise DatasetUnavailable(f"{name}.tsv.gz: unreadable ({exc})") from exc
+            header_check(name, line)
+
+
 # Title ids as zero-padded digits compare as numbers do (tt9999999 < tt10000000).
 KEY_WIDTH = 12
 BLOCK_CHARS = 1 << 20
@@ -116,7 +172,7 @@ class _TitleFile:
 
     def __init__(self, stream: IO[str], name: str, stats: ReadStats) -> None:
         self.name, self.stats, self.stream = name, stats, stream
-        self.header = self._read(stream.readline).rstrip("\r\n").split("\t")
+        self.header = header_check(name, self._read(stream.readline))
         self.lines: list[str] = []
         self.keys: list[str] = []
         self.index = 0
@@ -203,10 +259,7 @@ def _dicts(
 def tsv_rows(stream: IO[str], name: str, stats: ReadStats) -> Iterator[dict[str, str | None]]:
     """Rows of one file as dicts; a row with the wrong number of fields is counted and skipped."""
     lines = _lines(stream, name)
-    header_line = next(lines, None)
-    if header_line is None:
-        return
-    header = header_line.rstrip("\r\n").split("\t")
+    header = header_check(name, next(lines, None))
     yield from _dicts(
         ((number, line.rstrip("\r\n")) for number, line in enumerate(lines, start=2)), header, name, stats
     )

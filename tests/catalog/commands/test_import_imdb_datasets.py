@@ -1,15 +1,18 @@
 """`manage.py import_imdb_datasets` against a stand-in dataset host speaking plain HTTP."""
 
+import gzip
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.catalog.models import Title
+from apps.catalog.models import Person, Title
 from apps.catalog.search import search_fold
+from apps.catalog.tasks import imdb_datasets_refresh_task
+from apps.scraping.imdb_datasets import DatasetHeaderMismatch
 from apps.stream.models import Event
-from tests.standins.datasets import RATINGS, datasets_serve, datasets_write_sample
+from tests.standins.datasets import HEADERS, RATINGS, N, datasets_serve, datasets_write_sample
 
 pytestmark = pytest.mark.embedded
 
@@ -146,3 +149,85 @@ def test_a_file_out_of_order_stops_the_import_with_a_clear_error(tmp_path, datas
 def test_bad_arguments_and_an_unreachable_host_are_clear_errors(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def header_write(folder, name: str, header: list[str], rows: list[list[str]]) -> None:
+    """`name`.tsv.gz with a header of one's own (IMDb's format otherwise)."""
+    lines = ["\t".join(header)] + ["\t".join(row) for row in rows]
+    (folder / f"{name}.tsv.gz").write_bytes(gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0))
+
+
+def catalog_state() -> tuple[list[dict], list[int]]:
+    return list(Title.objects.order_by("imdb_id").values()), list(Event.objects.values_list("id", flat=True))
+
+
+@pytest.mark.django_db
+def test_swapped_rating_columns_stop_the_import_before_anything_is_stored(tmp_path, datasets_host):
+    run("--url", datasets_host, "--types", "movie")
+    before = catalog_state()
+    # The columns swapped with their values: read by name, votes would become ratings.
+    header_write(
+        tmp_path, "title.ratings", ["tconst", "numVotes", "averageRating"], [[t, v, r] for t, r, v in RATINGS]
+    )
+
+    with pytest.raises(CommandError) as error:
+        run("--url", datasets_host, "--types", "movie")
+
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith("title.ratings.tsv.gz: ")
+    assert "expected the columns tconst, averageRating, numVotes" in message
+    assert catalog_state() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "expected"),
+    [
+        ("title.crew", [*HEADERS["title.crew"], "producers"], "tconst, directors, writers"),
+        (
+            "title.basics",
+            ["tconst", "titleType", "title", *HEADERS["title.basics"][3:]],
+            "tconst, titleType, primaryTitle, originalTitle",
+        ),
+        ("name.basics", HEADERS["name.basics"][:-1], "primaryProfession, knownForTitles"),
+    ],
+    ids=["an-extra-column", "a-renamed-column", "a-missing-column"],
+)
+@pytest.mark.django_db
+def test_a_header_that_is_not_imdbs_is_one_clear_error_and_nothing_is_stored(
+    tmp_path, name, header, expected
+):
+    datasets_write_sample(tmp_path)
+    rows = [
+        line.split("\t")
+        for line in gzip.decompress((tmp_path / f"{name}.tsv.gz").read_bytes()).decode().splitlines()[1:]
+    ]
+    header_write(
+        tmp_path, name, header, [row[: len(header)] + [N] * (len(header) - len(row)) for row in rows]
+    )
+
+    with pytest.raises(CommandError) as error:
+        run("--dir", str(tmp_path))
+
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"{name}.tsv.gz: ")
+    assert expected in message
+    assert not Title.objects.exists()
+    assert not Person.objects.exists()
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_refresh_fails_loudly_on_a_header_that_is_not_imdbs(tmp_path, datasets_host, settings):
+    settings.IMDB_DATASETS_URL = datasets_host
+    datasets_write_sample(tmp_path)
+    header_write(
+        tmp_path, "title.ratings", ["tconst", "numVotes", "averageRating"], [[t, v, r] for t, r, v in RATINGS]
+    )
+
+    with pytest.raises(DatasetHeaderMismatch, match=r"^title\.ratings\.tsv\.gz: "):
+        imdb_datasets_refresh_task.apply(throw=True)
+
+    assert not Title.objects.exists()
+    assert not Event.objects.exists()

@@ -9,7 +9,12 @@ from tqdm import tqdm
 
 from apps.catalog.pipeline.normalize import TITLE_TYPES
 from apps.catalog.services import imdb_datasets_import
-from apps.scraping.imdb_datasets import DatasetFiles, DatasetOutOfOrder, DatasetUnavailable
+from apps.scraping.imdb_datasets import (
+    DatasetFiles,
+    DatasetHeaderMismatch,
+    DatasetOutOfOrder,
+    DatasetUnavailable,
+)
 
 
 class Command(BaseCommand):
@@ -54,7 +59,7 @@ class Command(BaseCommand):
             result = imdb_datasets_import(
                 files, types=types, min_votes=options["min_votes"], progress=progress
             )
-        except (DatasetUnavailable, DatasetOutOfOrder) as exc:
+        except (DatasetUnavailable, DatasetOutOfOrder, DatasetHeaderMismatch) as exc:
             raise CommandError(str(exc)) from None
         report, seconds = result.titles, time.monotonic() - started
         self.stdout.write(
