@@ -64,6 +64,10 @@ CHUNK_SIZE = 2000
 PART_PATH = re.compile(r"^scrape_date=\d{4}-\d{2}-\d{2}/part-\d{4,}\.jsonl\.gz$")
 # Kept for the report; a file of garbage must not fill memory with messages.
 MALFORMED_KEPT = 1000
+# A line longer than this is refused as malformed: no title comes near it (see
+# apps/catalog/pipeline/limits.py), and reading it whole would let one line fill memory.
+LINE_MAX_BYTES = 1 << 20
+READ_CHUNK = 1 << 20
 ROLES = {"directors": CreditRole.DIRECTOR, "writers": CreditRole.WRITER, "stars": CreditRole.STAR}
 
 
@@ -647,6 +651,7 @@ class LakeImport:
     titles: IngestReport = field(default_factory=IngestReport)
     malformed_count: int = 0
     malformed: list[str] = field(default_factory=list)  # "file:line: reason", the first MALFORMED_KEPT
+    failed: list[str] = field(default_factory=list)  # "file: reason": files nothing was imported from
 
     def malformed_add(self, problem: str) -> None:
         self.malformed_count += 1
@@ -654,18 +659,74 @@ class LakeImport:
             self.malformed.append(problem)
 
 
-def _lines(file: IO[bytes]) -> Iterator[bytes]:
+class _FileUnreadable(Exception):
+    """A lake file that does not read or decompress to its end: none of it is imported."""
+
+
+def _content(file: IO[bytes], name: str) -> IO[bytes]:
+    """The file's lines as bytes: decompressed when it is gzip (told by its first bytes)."""
     is_gzip = file.read(2) == b"\x1f\x8b"
     file.seek(0)
-    yield from gzip.GzipFile(fileobj=file, mode="rb") if is_gzip else file
+    if is_gzip:
+        return gzip.GzipFile(fileobj=file, mode="rb")
+    if name.endswith(".gz"):
+        raise _FileUnreadable("not a gzip file")
+    return file
+
+
+def _gzip_problem(exc: Exception) -> str:
+    text = str(exc)
+    if isinstance(exc, EOFError):
+        reason = "truncated"
+    elif text.startswith("CRC check failed"):
+        reason = "CRC check failed"
+    elif text.startswith("Incorrect length"):
+        reason = "length check failed"
+    else:
+        reason = text or type(exc).__name__
+    return f"not a complete gzip file ({reason})"
+
+
+@contextmanager
+def _read_errors() -> Iterator[None]:
+    try:
+        yield
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise _FileUnreadable(_gzip_problem(exc)) from exc
+
+
+def _verify(file: IO[bytes], name: str) -> None:
+    """Read the whole file once, in bounded pieces, so that a broken one is found before
+    any of its lines is stored (a file is imported whole or not at all)."""
+    with _read_errors():
+        content = _content(file, name)
+        while content.read(READ_CHUNK):
+            pass
+    file.seek(0)
+
+
+def _lines(content: IO[bytes]) -> Iterator[bytes | None]:
+    """Each line, or None for one over LINE_MAX_BYTES, which is passed over piece by piece
+    (never held whole)."""
+    while line := content.readline(LINE_MAX_BYTES + 1):
+        if len(line) > LINE_MAX_BYTES and not line.endswith(b"\n"):
+            while (rest := content.readline(READ_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
 
 
 def _file_records(store: _Store, path: str, result: LakeImport) -> Iterator[dict[str, Any]]:
     name = store.name(path)
-    number = 0
     with store.reader(path) as file:
-        try:
-            for number, text in enumerate(_lines(file), start=1):
+        _verify(file, name)
+        with _read_errors():
+            for number, text in enumerate(_lines(_content(file, name)), start=1):
+                if text is None:
+                    result.malformed_add(f"{name}:{number}: line over {LINE_MAX_BYTES >> 20} MB")
+                    result.lines += 1
+                    continue
                 if not text.strip():
                     continue
                 result.lines += 1
@@ -676,10 +737,6 @@ def _file_records(store: _Store, path: str, result: LakeImport) -> Iterator[dict
                     continue
                 result.titles_read += 1
                 yield from line_records(line, misfits)
-        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            result.malformed_add(
-                f"{name}:{number + 1}: unreadable gzip ({exc or 'truncated'}); rest of file skipped"
-            )
 
 
 def catalog_import(
@@ -690,7 +747,10 @@ def catalog_import(
 ) -> LakeImport:
     """Import lake files (files, folders searched for *.jsonl[.gz], s3:// prefixes) through the pipeline.
 
-    Each batch commits on its own: after a failure, running the import again finishes it.
+    A file is imported whole or not at all: it is read to its end (S3: downloaded to a
+    temporary file) before any of its lines goes in, and one that does not read or
+    decompress is listed in `failed` and left out while the others are imported. Each
+    batch commits on its own: after a failure, running the import again finishes it.
     """
     result = LakeImport()
     sources: list[tuple[str, _Store, str]] = []
@@ -705,8 +765,16 @@ def catalog_import(
 
     def records() -> Iterator[dict[str, Any]]:
         for location, store, path in sources:
-            with _storage_errors(location):
-                yield from _file_records(store, path, result)
+            try:
+                with _storage_errors(location):
+                    yield from _file_records(store, path, result)
+            except _FileUnreadable as exc:
+                result.failed.append(f"{store.name(path)}: {exc}; nothing imported from it")
+            except LakeUnavailable as exc:
+                reason = str(exc).removeprefix(f"{location}: ")
+                result.failed.append(
+                    f"{store.name(path)}: could not be read ({reason}); nothing imported from it"
+                )
 
     result.titles = titles_ingest(progress(records()), batch_size=batch_size)
     return result

@@ -489,17 +489,117 @@ def test_reimporting_a_foreign_file_changes_nothing(db, tmp_path):
     assert list(Title.objects.order_by("imdb_id").values()) == rows
 
 
-def test_a_truncated_gzip_file_is_reported_and_the_other_files_still_import(db, tmp_path):
-    good = json.dumps({"imdb_id": "tt0242653", "primary_title": "The Matrix Revolutions"})
-    whole = gzip.compress(("\n".join([good] * 2000) + "\n").encode())
-    (tmp_path / "a.jsonl.gz").write_bytes(whole[: len(whole) // 2])
-    write_lines(tmp_path / "b.jsonl", [json.dumps({"imdb_id": "tt0133093", "title": "The Matrix"})])
+def run_import_exiting(*paths: Path | str) -> tuple[int, str, list[str]]:
+    """Run an import that may exit non-zero: its exit code, summary and error lines."""
+    output, errors, code = StringIO(), StringIO(), 0
+    try:
+        call_command("import_catalog", *map(str, paths), stdout=output, stderr=errors, verbosity=0)
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, output.getvalue(), errors.getvalue().splitlines()
 
-    summary = run_import(tmp_path)
 
-    assert f"{tmp_path / 'a.jsonl.gz'}:" in summary
-    assert "unreadable gzip" in summary
-    assert Title.objects.filter(imdb_id="tt0133093").exists()
+WORDS = [
+    "hope",
+    "prison",
+    "escape",
+    "friendship",
+    "letter",
+    "warden",
+    "library",
+    "rock",
+    "hammer",
+    "poster",
+    "rain",
+    "sewer",
+    "years",
+]
+
+
+@pytest.fixture
+def exported_part(db: None, tmp_path: Path) -> Path:
+    """A real export of 150 titles (one gzip part of ~20 KB), the catalog emptied after."""
+    titles_ingest(
+        (
+            {
+                "imdb_id": f"tt{1_000_000 + n:07d}",
+                "title_type": "movie",
+                "primary_title": f"Film {n}",
+                "start_year": 1950 + n % 70,
+                "rating": 5 + n % 50 / 10,
+                "votes": 1000 + n,
+                "plot": " ".join(WORDS[(n * k) % len(WORDS)] for k in range(1, 120)),
+                "genres": ["Drama"],
+                "directors": [{"imdb_id": f"nm{2_000_000 + n % 40:07d}", "name": f"Director {n % 40}"}],
+                "scraped_at": "2024-05-01T12:00:00Z",
+            }
+            for n in range(150)
+        ),
+        source="imdb_page",
+    )
+    run_export(tmp_path / "export")
+    (part,) = (tmp_path / "export").rglob("part-*.jsonl.gz")
+    catalog_empty()
+    return part
+
+
+@pytest.mark.parametrize("damage", ["corrupted", "truncated"])
+def test_a_broken_gzip_file_imports_nothing_and_the_other_files_still_import(exported_part, tmp_path, damage):
+    data = bytearray(exported_part.read_bytes())
+    middle = len(data) // 2
+    if damage == "corrupted":
+        data[middle : middle + 8] = bytes(byte ^ 0x55 for byte in data[middle : middle + 8])
+    else:
+        del data[middle:]
+    bad = tmp_path / "lake" / "part-0001.jsonl.gz"
+    bad.parent.mkdir()
+    bad.write_bytes(bytes(data))
+    write_lines(
+        tmp_path / "lake" / "part-0002.jsonl.gz",
+        [json.dumps({"imdb_id": "tt0133093", "title": "The Matrix"})],
+    )
+    last_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    code, summary, errors = run_import_exiting(tmp_path / "lake")
+
+    assert list(Title.objects.values_list("imdb_id", flat=True)) == ["tt0133093"]
+    assert list(Event.objects.filter(id__gt=last_event).values_list("payload__id", flat=True)) == [
+        "tt0133093"
+    ]
+    assert code == 1
+    assert len(errors) == 1
+    assert errors[0].startswith(f"import_catalog: {bad}: not a complete gzip file (")
+    assert errors[0].endswith("); nothing imported from it")
+    assert "files 2 (1 not imported); lines 1; titles read 1, inserted 1" in summary
+
+
+def test_a_file_named_gzip_that_is_not_is_not_imported(db, tmp_path):
+    write_lines(tmp_path / "a.jsonl", [json.dumps({"imdb_id": "tt0133093", "title": "The Matrix"})]).rename(
+        tmp_path / "a.jsonl.gz"
+    )
+
+    code, _summary, errors = run_import_exiting(tmp_path)
+
+    assert not Title.objects.exists()
+    assert code == 1
+    assert errors == [f"import_catalog: {tmp_path / 'a.jsonl.gz'}: not a gzip file; nothing imported from it"]
+
+
+def test_a_line_over_1_mb_is_refused_with_its_place_and_the_others_import(db, tmp_path):
+    huge = json.dumps({"imdb_id": "tt0111161", "title": "Big", "budget": "x" * (1 << 20)})
+    path = write_lines(
+        tmp_path / "lines.jsonl.gz",
+        [
+            json.dumps({"imdb_id": "tt0133093", "title": "The Matrix"}),
+            huge,
+            json.dumps({"imdb_id": "tt0234215", "title": "The Matrix Reloaded"}),
+        ],
+    )
+
+    summary = run_import(path)
+
+    assert f"malformed: {path}:2: line over 1 MB" in summary
+    assert sorted(Title.objects.values_list("imdb_id", flat=True)) == ["tt0133093", "tt0234215"]
 
 
 def test_duckdb_reads_the_export_with_its_partitions(catalog, tmp_path):
@@ -556,6 +656,25 @@ def test_export_to_s3_and_import_from_it_into_an_emptied_database(catalog, tmp_p
     events = Event.objects.count()
     assert "inserted 0, updated 0, unchanged 5" in run_import(f"s3://{s3_bucket}/lake/catalog")
     assert Event.objects.count() == events
+
+
+def test_a_truncated_file_on_s3_imports_nothing_and_the_other_files_still_import(
+    exported_part, s3_bucket, s3_server
+):
+    data = exported_part.read_bytes()
+    client = s3_server.client()
+    client.put_object(Bucket=s3_bucket, Key="lake/part-0001.jsonl.gz", Body=data[: len(data) // 2])
+    good = json.dumps({"imdb_id": "tt0133093", "title": "The Matrix"}) + "\n"
+    client.put_object(Bucket=s3_bucket, Key="lake/part-0002.jsonl.gz", Body=gzip.compress(good.encode()))
+
+    code, _summary, errors = run_import_exiting(f"s3://{s3_bucket}/lake")
+
+    assert list(Title.objects.values_list("imdb_id", flat=True)) == ["tt0133093"]
+    assert code == 1
+    assert errors == [
+        f"import_catalog: s3://{s3_bucket}/lake/part-0001.jsonl.gz: not a complete gzip file (truncated); "
+        "nothing imported from it"
+    ]
 
 
 def test_a_reexport_to_s3_removes_the_parts_it_no_longer_writes(catalog, s3_bucket, s3_server):

@@ -13,7 +13,8 @@ SHOWN_MALFORMED = 20
 class Command(BaseCommand):
     help = (
         "Import JSON Lines titles from files, folders (searched for *.jsonl.gz and *.jsonl) "
-        "or s3://bucket/prefix; re-importing a file changes nothing."
+        "or s3://bucket/prefix; re-importing a file changes nothing. A file that does not read or "
+        "decompress to its end is not imported at all, and the command then exits 1."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,8 +38,9 @@ class Command(BaseCommand):
         except LakeUnavailable as exc:
             raise CommandError(str(exc)) from None
         report, seconds = result.titles, time.monotonic() - started
+        failed = f" ({len(result.failed)} not imported)" if result.failed else ""
         self.stdout.write(
-            f"files {len(result.files)}; lines {result.lines}; titles read {result.titles_read}, "
+            f"files {len(result.files)}{failed}; lines {result.lines}; titles read {result.titles_read}, "
             f"inserted {report.inserted}, updated {report.updated}, unchanged {report.unchanged}, "
             f"rejected {sum(report.rejected.values())}; events {report.events}; "
             f"malformed lines {result.malformed_count}; {seconds:.1f} s"
@@ -49,3 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  malformed: {problem}")
         if result.malformed_count > SHOWN_MALFORMED:
             self.stdout.write(f"  … and {result.malformed_count - SHOWN_MALFORMED} more malformed lines")
+        for problem in result.failed:
+            self.stderr.write(f"import_catalog: {problem}")
+        if result.failed:
+            # Not a CommandError: the files are named above, one line each, and the others imported.
+            raise SystemExit(1)
