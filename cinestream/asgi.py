@@ -16,22 +16,32 @@ from django.urls import re_path  # noqa: E402
 django_asgi_app = get_asgi_application()
 
 from cinestream import routing  # noqa: E402
+from cinestream.security import (  # noqa: E402
+    AllowedHostsMiddleware,
+    SecurityHeadersMiddleware,
+    allowed_hosts_only,
+)
 
 application = ProtocolTypeRouter(
     {
-        "http": URLRouter([*routing.http_urlpatterns, re_path(r"", django_asgi_app)]),
-        "websocket": URLRouter(
-            [
-                # Public and cookie-free: any origin may read it, like the SSE stream.
-                *routing.public_websocket_urlpatterns,
-                # Session-bound sockets check the origin against cross-site hijacking.
-                re_path(
-                    r"",
-                    AllowedHostsOriginValidator(
-                        AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))
+        # Django checks the host of its own requests; the stream is checked here.
+        "http": SecurityHeadersMiddleware(
+            URLRouter([*allowed_hosts_only(routing.http_urlpatterns), re_path(r"", django_asgi_app)])
+        ),
+        "websocket": AllowedHostsMiddleware(
+            URLRouter(
+                [
+                    # Public and cookie-free: a browser's Origin is checked only when it sends one.
+                    *routing.public_websocket_urlpatterns,
+                    # Session-bound sockets need an Origin, against cross-site hijacking.
+                    re_path(
+                        r"",
+                        AllowedHostsOriginValidator(
+                            AuthMiddlewareStack(URLRouter(routing.websocket_urlpatterns))
+                        ),
                     ),
-                ),
-            ]
+                ]
+            )
         ),
     }
 )

@@ -118,6 +118,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "ninja",
+    "csp",
+    "axes",
     "django_structlog",
     "apps.accounts",
     "apps.analytics",
@@ -129,7 +131,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a sign-in refused as busy costs no thread, session or database query.
+    "cinestream.signin.sign_in_limit_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cinestream.language.language_middleware",
@@ -139,6 +144,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: a locked-out client is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cinestream.urls"
@@ -316,6 +329,40 @@ if _bool("SECURE_PROXY_SSL_HEADER", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4 format). No page has inline scripts, styles or on*=
+# handlers, so nothing inline is allowed; posters come from IMDb's and TMDB's image hosts.
+# cinestream.security sends the same policy on responses Django never sees (the SSE stream).
+CSP_IMAGE_HOSTS = _list("CSP_IMAGE_HOSTS", default=["https://m.media-amazon.com", "https://image.tmdb.org"])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        # data: for the SVG icons inside the API docs' (Swagger UI's) stylesheet.
+        "img-src": ["'self'", "data:", *CSP_IMAGE_HOSTS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Sign-in lockout (django-axes). Failures are counted in the database, which every process
+# shares in both modes (the cache handler needs Redis: a local-memory cache is per process).
+# Locked by address and, separately, by account; every refused attempt restarts the cool-off.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = _int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(seconds=_int("LOGIN_COOLOFF_SECONDS", default=15 * 60, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_CALLABLE = "cinestream.signin.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# The client address is REMOTE_ADDR only: Daphne --proxy-headers already puts nginx's
+# X-Forwarded-For there, and a client-sent X-Forwarded-For must not pick a fresh address.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Password checks one process runs at once (each is ~1,000,000 PBKDF2 rounds of CPU); more
+# sign-ins at the same moment are answered 429 "busy, retry" (cinestream.signin).
+LOGIN_CONCURRENT_CHECKS = _int(
+    "LOGIN_CONCURRENT_CHECKS", default=max(1, (os.cpu_count() or 2) // 2), minimum=1
+)
 
 # --- External services -------------------------------------------------------
 
