@@ -277,6 +277,13 @@ STREAM_RETRY_MS = _int("STREAM_RETRY_MS", default=3000, minimum=100)
 # Events queued for one connection before it counts as too slow and is cut off.
 STREAM_BUFFER_EVENTS = _int("STREAM_BUFFER_EVENTS", default=2048, minimum=1)
 STREAM_MAX_PER_IP = _int("STREAM_MAX_PER_IP", default=16, minimum=1)
+# Server processes sharing the cap: when Redis cannot answer, each admits at most
+# STREAM_MAX_PER_IP // STREAM_SERVER_PROCESSES streams per address (at least 1).
+STREAM_SERVER_PROCESSES = _int("STREAM_SERVER_PROCESSES", default=1, minimum=1)
+# Redis calls a process makes at once to count streams, and how long one may wait for a
+# connection and for the answer before the process falls back to its share.
+STREAM_SLOTS_REDIS_CONNECTIONS = _int("STREAM_SLOTS_REDIS_CONNECTIONS", default=8, minimum=1)
+STREAM_SLOTS_REDIS_TIMEOUT_SECONDS = _float("STREAM_SLOTS_REDIS_TIMEOUT_SECONDS", default=0.5)
 # How often each process checks the event log for events it was not told about
 # (another process without Redis, a lost Redis message).
 STREAM_POLL_SECONDS = _float("STREAM_POLL_SECONDS", default=2.0 if REDIS_URL else 0.5)

@@ -16,8 +16,8 @@ from django.conf import settings
 
 from apps.stream.errors import InvalidStreamRequest
 from apps.stream.flow import flow_control_attach
-from apps.stream.hub import Subscriber, hub_get
-from apps.stream.schemas import stream_request_parse
+from apps.stream.hub import Hub, Subscriber, hub_get
+from apps.stream.schemas import StreamRequest, stream_request_parse
 
 logger = structlog.get_logger(__name__)
 
@@ -80,6 +80,15 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
         await _json_reply(send, 429, {"code": "too_many_streams", "message": message}, headers)
         return
 
+    try:
+        await _stream(receive, send, hub, request, after_id, ip)
+    finally:
+        await hub.slots.release(ip, token)
+
+
+async def _stream(
+    receive: Receive, send: Send, hub: Hub, request: StreamRequest, after_id: int, ip: str
+) -> None:
     subscriber = Subscriber(filter=request.stream_filter(), limit=settings.STREAM_BUFFER_EVENTS)
     connection = flow_control_attach(send, subscriber)
     watcher = asyncio.ensure_future(_disconnected(receive, subscriber))
@@ -104,4 +113,3 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
     finally:
         watcher.cancel()
         connection.detach()
-        await hub.slots.release(ip, token)
