@@ -17,6 +17,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -215,7 +216,12 @@ if REDIS_URL:
         "default": {
             # One PUBLISH per group message whatever the group size (see docs/architecture.md).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "cinestream"},
+            "CONFIG": {
+                # Retry a command once on a dropped connection: after a Redis restart the
+                # pool's idle connections are dead, and the first command on one would fail.
+                "hosts": [{"address": REDIS_URL, "retry_on_error": [RedisConnectionError]}],
+                "prefix": "cinestream",
+            },
         }
     }
 else:
