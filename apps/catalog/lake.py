@@ -49,7 +49,9 @@ from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, TruncDate
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Source, Title
+from apps.catalog.pipeline import limits
+from apps.catalog.pipeline.clean import record_oversize
 from apps.catalog.services import BATCH_SIZE, IngestReport, titles_ingest
 from apps.scraping.records import TITLE_FIELDS
 from cinestream.errors import DomainError
@@ -82,7 +84,7 @@ class LakeUnavailable(DomainError):
 
 
 def _max_length(model: type, name: str) -> int:
-    # The database's limits, so an over-long value is rescued instead of failing a batch.
+    # The database's limits for codes, so an over-long one is rescued instead of failing a batch.
     return model._meta.get_field(name).max_length
 
 
@@ -90,27 +92,45 @@ SMALLINT_MAX = 32_767  # PositiveSmallIntegerField on PostgreSQL
 INT_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL
 
 
+def _limited(
+    *, chars: int | None = None, items: int | None = None, item_chars: int | None = None, **kwargs: Any
+) -> Any:
+    """A field whose limits (apps/catalog/pipeline/limits.py) the schema states and the pipeline
+    applies: not checked here, so that text a little too long is cut and text far too long
+    rejects its record, whatever the source, instead of being rescued whole."""
+    extra: dict[str, Any] = {}
+    if chars is not None:
+        extra["maxLength"] = chars
+    if items is not None:
+        extra["maxItems"] = items
+    if item_chars is not None:
+        extra["items"] = {"type": "string", "maxLength": item_chars}
+    return Field(json_schema_extra=extra, **kwargs)
+
+
 class CatalogCredit(BaseModel):
     """A person credited on a title, in credit order."""
 
     imdb_id: str | None = Field(default=None, pattern=r"^nm\d{7,8}$")
-    name: str = Field(default="", max_length=_max_length(Person, "name"))
+    name: str = _limited(default="", chars=limits.PERSON_NAME)
     ordering: int = Field(default=0, ge=0, le=SMALLINT_MAX)
-    characters: list[str] = Field(default_factory=list)
+    characters: list[str] = _limited(
+        default_factory=list, items=limits.CHARACTERS, item_chars=limits.CHARACTER
+    )
 
 
 class CatalogAka(BaseModel):
     """A title's name in a region or language."""
 
-    name: str = Field(max_length=_max_length(LocalizedTitle, "name"))
+    name: str = _limited(chars=limits.AKA_NAME)
     region: str = Field(default="", max_length=_max_length(LocalizedTitle, "region"))
     language: str = Field(default="", max_length=_max_length(LocalizedTitle, "language"))
     is_original: bool = False
     ordering: int = Field(default=0, ge=0, le=SMALLINT_MAX)
 
 
-def _text(model: type, name: str, description: str | None = None) -> Any:
-    return Field(default=None, max_length=_max_length(model, name), description=description)
+def _text(name: str, description: str | None = None) -> Any:
+    return _limited(default=None, chars=limits.TEXT[name], description=description)
 
 
 class CatalogLine(BaseModel):
@@ -124,34 +144,40 @@ class CatalogLine(BaseModel):
     )
 
     imdb_id: str = Field(pattern=r"^tt\d{7,8}$")
-    title: str | None = Field(default=None, description="the primary title (same as primary_title)")
+    title: str | None = _limited(
+        default=None,
+        chars=limits.TEXT["primary_title"],
+        description="the primary title (same as primary_title)",
+    )
     year: int | None = Field(default=None, description="the start year (same as start_year)")
     rating: float | None = Field(default=None, ge=0, le=10, description="IMDb rating, one decimal")
     page: str | None = Field(default=None, description="the title's page on the site")
-    source_url: str | None = _text(Title, "source_url", "where the latest change was read")
+    source_url: str | None = _text("source_url", "where the latest change was read")
     scraped_at_utc: datetime | None = Field(
         default=None,
         validation_alias=AliasChoices("scraped_at_utc", "scraped_at"),
         description="when the latest change was read, UTC",
     )
-    title_type: str | None = _text(Title, "title_type", "movie, tvSeries… (IMDb's title types)")
-    primary_title: str | None = _text(Title, "primary_title")
-    original_title: str | None = _text(Title, "original_title")
+    title_type: str | None = Field(
+        default=None, max_length=limits.TITLE_TYPE, description="movie, tvSeries… (IMDb's title types)"
+    )
+    primary_title: str | None = _text("primary_title")
+    original_title: str | None = _text("original_title")
     is_adult: bool | None = None
     start_year: int | None = None
     end_year: int | None = None
     release_date: date | None = None
     runtime_minutes: int | None = Field(default=None, ge=0, le=INT_MAX)
     votes: int | None = Field(default=None, ge=0, le=INT_MAX)
-    plot: str | None = None
-    poster_url: str | None = _text(Title, "poster_url")
-    certificate: str | None = _text(Title, "certificate")
-    keywords: list[str] | None = None
-    genres: list[str] | None = None
-    directors: list[CatalogCredit] | None = None
-    writers: list[CatalogCredit] | None = None
-    stars: list[CatalogCredit] | None = None
-    akas: list[CatalogAka] | None = None
+    plot: str | None = _text("plot")
+    poster_url: str | None = _text("poster_url")
+    certificate: str | None = _text("certificate")
+    keywords: list[str] | None = _limited(default=None, items=limits.KEYWORDS, item_chars=limits.KEYWORD)
+    genres: list[str] | None = _limited(default=None, items=limits.GENRES, item_chars=limits.GENRE)
+    directors: list[CatalogCredit] | None = _limited(default=None, items=limits.CREDITS["directors"])
+    writers: list[CatalogCredit] | None = _limited(default=None, items=limits.CREDITS["writers"])
+    stars: list[CatalogCredit] | None = _limited(default=None, items=limits.CREDITS["stars"])
+    akas: list[CatalogAka] | None = _limited(default=None, items=limits.AKAS)
     source: str | None = Field(default=None, description="imdb_datasets, imdb_page, lake_import or admin")
     rescued_data: dict[str, Any] | None = Field(
         default=None, description="what a source sent that did not fit: unknown fields, wrong types"
@@ -324,7 +350,8 @@ def line_records(line: CatalogLine, misfits: dict[str, Any]) -> list[dict[str, A
 
     A line with `field_sources` becomes one record per (source, time) its fields came from,
     the line's own source and time last, so the merge stores the same per-field provenance,
-    `source` and `scraped_at` as the exporting catalog had. Otherwise: one record.
+    `source` and `scraped_at` as the exporting catalog had. Otherwise (or when some text is
+    far beyond its limit, which rejects the line whole): one record.
     """
     data = line.model_dump(exclude_none=True)
     values = {name: data[name] for name in RECORD_FIELDS if name in data}
@@ -337,7 +364,9 @@ def line_records(line: CatalogLine, misfits: dict[str, Any]) -> list[dict[str, A
         rescued["source"] = {"value": line.source, "error": "unknown source"}
 
     groups: dict[str, tuple[str, datetime, dict[str, Any]]] = {}  # by the stored [source, time]
-    for name, stored in (line.field_sources or {}).items():
+    # A line the pipeline rejects for its size goes as one record, so that none of it is stored.
+    replayed = line.field_sources if record_oversize(line) is None else None
+    for name, stored in (replayed or {}).items():
         provenance = _provenance(stored)
         if name in values and provenance is not None:
             key = json.dumps(stored)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.catalog.models import Credit, DatasetDigest, DatasetFile, LocalizedTitle, Person, Source, Title
+from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.clean import record_clean
 from apps.catalog.pipeline.enrich import ANALYZE_FROM, PENDING_NEIGHBOURS, pending_enrich
 from apps.catalog.pipeline.errors import RecordRejected
@@ -48,6 +49,7 @@ class IngestReport:
     unchanged: int = 0
     events: int = 0
     rejected: Counter = field(default_factory=Counter)
+    rejected_first: dict[str, str] = field(default_factory=dict)  # per reason, its first record's message
 
     def add(self, other: "IngestReport") -> None:
         self.read += other.read
@@ -55,7 +57,12 @@ class IngestReport:
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.events += other.events
-        self.rejected.update(other.rejected)
+        self.rejected_add(other.rejected, other.rejected_first)
+
+    def rejected_add(self, rejected: Counter, first: dict[str, str]) -> None:
+        self.rejected.update(rejected)
+        for reason, message in first.items():
+            self.rejected_first.setdefault(reason, message)
 
 
 def record_prepare(raw: Mapping[str, Any], *, source: str | None = None) -> TitleRecord:
@@ -86,19 +93,28 @@ class PreparedBatch:
     """Records validated, cleaned and normalized, with what was rejected on the way."""
 
     records: list[TitleRecord]
-    rejected: Counter = field(default_factory=Counter)
+    rejected: Counter = field(default_factory=Counter)  # by reason: the message's field
+    rejected_first: dict[str, str] = field(default_factory=dict)
 
 
 def batches_prepare(
     raw_records: Iterable[Mapping[str, Any]], *, source: str | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[PreparedBatch]:
-    for raw_batch in _batches(raw_records, batch_size):
-        batch = PreparedBatch(records=[])
-        for raw in raw_batch:
-            try:
-                batch.records.append(record_prepare(raw, source=source))
-            except RecordRejected as exc:
-                batch.rejected[str(exc).split(":")[0]] += 1
+    """Batches of `batch_size` raw records, prepared one by one as they come: a batch holds
+    prepared records only, which the limits bound, never a batch of raw ones."""
+    batch, count = PreparedBatch(records=[]), 0
+    for raw in raw_records:
+        try:
+            batch.records.append(record_prepare(raw, source=source))
+        except RecordRejected as exc:
+            reason = str(exc).split(":")[0]
+            batch.rejected[reason] += 1
+            batch.rejected_first.setdefault(reason, str(exc))
+        count += 1
+        if count == batch_size:
+            yield batch
+            batch, count = PreparedBatch(records=[]), 0
+    if count:
         yield batch
 
 
@@ -126,7 +142,7 @@ def _prepared_merge(
 ) -> None:
     for batch in batches:
         report.read += sum(batch.rejected.values())
-        report.rejected.update(batch.rejected)
+        report.rejected_add(batch.rejected, batch.rejected_first)
         if batch.records:
             with transaction.atomic():
                 report.add(titles_ingest_batch(batch.records))
@@ -162,12 +178,17 @@ def imdb_pages_store(records: list[dict[str, Any]]) -> StoreReport:
 def people_upsert(
     rows: Iterable[tuple[str, str, int | None, int | None]], *, batch_size: int = 20_000
 ) -> int:
-    """Store people from name.basics (id, name, birth, death), updating known ones; return how many."""
+    """Store people from name.basics (id, name, birth, death), updating known ones; return how many.
+
+    A name longer than the limits allow (apps/catalog/pipeline/limits.py) is cut there.
+    """
     columns = ["imdb_id", "name", "birth_year", "death_year"]
     # Into an empty table (a first import) rows go straight in, until one is already there.
     straight = not Person.objects.exists()
     count = 0
     for batch in _batches(rows, batch_size):
+        if any(len(name) > limits.PERSON_NAME for _id, name, *_years in batch):
+            batch = [(imdb_id, name[: limits.PERSON_NAME], *years) for imdb_id, name, *years in batch]
         with transaction.atomic():
             if straight:
                 # Upserted from here on once one is stored already (someone else stores people

@@ -1,5 +1,6 @@
 """Publishing to the event log (a transactional outbox) and pruning it."""
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -16,6 +17,24 @@ from apps.stream.models import EVENT_TYPES, Event, EventCounter
 from cinestream.bulk import objects_insert, tables_vacuum
 
 logger = structlog.get_logger(__name__)
+
+# Every stream sends each event whole, a resumed one every event since: an event over this
+# would multiply through every client, Daphne's buffers and Redis' pub/sub limit.
+EVENT_PAYLOAD_MAX_BYTES = 64 * 1024
+
+
+class EventPayloadTooLarge(ValueError):
+    """An event's payload encodes to more than EVENT_PAYLOAD_MAX_BYTES; nothing was published."""
+
+
+def _payload_check(event_type: str, payload: dict[str, Any]) -> None:
+    # Encoded as the stream sends it (apps/stream/hub.py: EncodedEvent).
+    size = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+    if size > EVENT_PAYLOAD_MAX_BYTES:
+        raise EventPayloadTooLarge(
+            f"{event_type} event {payload.get('id', '')!s:.20}: payload is {size} bytes, "
+            f"at most {EVENT_PAYLOAD_MAX_BYTES}"
+        )
 
 
 def _ids_reserve(count: int) -> int:
@@ -49,11 +68,14 @@ def publish_many(event_type: str, payloads: Iterable[Mapping[str, Any]]) -> list
 
     The ids are taken under the counter's row lock, which is held until the caller's
     transaction ends: call this late in the transaction, after the data it describes
-    is written, so that other publishers wait as briefly as possible.
+    is written, so that other publishers wait as briefly as possible. A payload over
+    EVENT_PAYLOAD_MAX_BYTES raises EventPayloadTooLarge before any of them is stored.
     """
     if event_type not in EVENT_TYPES:
         raise UnknownEventType(f"unknown event type {event_type!r}; expected one of {', '.join(EVENT_TYPES)}")
     payloads = [dict(payload) for payload in payloads]
+    for payload in payloads:
+        _payload_check(event_type, payload)
     if not payloads:
         return []
     with transaction.atomic():

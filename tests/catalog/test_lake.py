@@ -30,6 +30,7 @@ from apps.catalog.lake import (
     line_records,
 )
 from apps.catalog.models import Credit, Genre, LocalizedTitle, Person, Title
+from apps.catalog.pipeline import limits
 from apps.catalog.services import imdb_datasets_import, titles_ingest
 from apps.scraping.imdb_datasets import DatasetFiles
 from apps.stream.models import Event
@@ -600,6 +601,49 @@ def test_a_line_over_1_mb_is_refused_with_its_place_and_the_others_import(db, tm
 
     assert f"malformed: {path}:2: line over 1 MB" in summary
     assert sorted(Title.objects.values_list("imdb_id", flat=True)) == ["tt0133093", "tt0234215"]
+
+
+def catalog_state() -> tuple[list[dict], list[int]]:
+    return title_rows(), list(Event.objects.order_by("id").values_list("id", flat=True))
+
+
+def test_a_50_mb_line_changes_nothing_and_the_next_line_still_imports(catalog, tmp_path):
+    before = catalog_state()
+    path = tmp_path / "huge.jsonl.gz"
+    plot = "x" * (50 << 20)
+    huge = json.dumps({"imdb_id": "tt0111161", "title": "Changed", "plot": plot})
+    path.write_bytes(gzip.compress(f"{huge}\n{json.dumps(SHAWSHANK)}\n".encode(), compresslevel=1))
+
+    summary = run_import(path)
+
+    assert f"malformed: {path}:1: line over 1 MB" in summary
+    assert "titles read 1" in summary  # the second line, already stored as it is
+    assert catalog_state() == before
+
+
+def test_a_line_with_text_far_beyond_its_limit_is_rejected_whole(catalog, tmp_path):
+    run_export(tmp_path / "lake")
+    before = catalog_state()
+    (line,) = [line for line in lines_of(tmp_path / "lake") if line["imdb_id"] == "tt0111161"]
+    assert line["field_sources"]  # replayed source by source, were it not rejected
+    line.update(primary_title="Changed", rating=1.0, plot="x" * 20_000)
+    path = write_lines(tmp_path / "far.jsonl", [json.dumps(line)])
+
+    summary = run_import(path)
+
+    assert "rejected 1;" in summary
+    assert "rejected (plot): 1; first: plot: 20000 characters, at most 4000 (tt0111161)" in summary
+    assert catalog_state() == before
+
+
+def test_the_published_schema_states_the_limits():
+    schema = CatalogLine.model_json_schema(mode="serialization")
+
+    assert schema["properties"]["plot"]["maxLength"] == limits.TEXT["plot"]
+    assert schema["properties"]["keywords"]["maxItems"] == limits.KEYWORDS
+    assert schema["properties"]["keywords"]["items"]["maxLength"] == limits.KEYWORD
+    assert schema["properties"]["stars"]["maxItems"] == limits.CREDITS["stars"]
+    assert schema["$defs"]["CatalogCredit"]["properties"]["name"]["maxLength"] == limits.PERSON_NAME
 
 
 def test_duckdb_reads_the_export_with_its_partitions(catalog, tmp_path):

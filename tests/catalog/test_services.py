@@ -1,5 +1,6 @@
 """The catalog pipeline end to end: stored rows, the merge rule, enrichment and events."""
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -7,11 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from apps.catalog.models import Credit, Title
-from apps.catalog.pipeline import enrich
-from apps.catalog.services import imdb_datasets_import, title_admin_saved, titles_ingest
+from apps.catalog.models import Credit, Person, Title
+from apps.catalog.pipeline import enrich, limits
+from apps.catalog.pipeline.normalize import GENRES
+from apps.catalog.services import imdb_datasets_import, imdb_pages_store, title_admin_saved, titles_ingest
 from apps.scraping.imdb_datasets import DatasetFiles
 from apps.stream.models import Event
+from apps.stream.services import EVENT_PAYLOAD_MAX_BYTES
 from tests.standins.datasets import datasets_write_sample
 
 pytestmark = pytest.mark.embedded
@@ -250,7 +253,7 @@ def test_the_daily_bucket_refresh_recommends_a_newcomer_to_older_titles():
 
 
 @pytest.mark.django_db
-def test_text_longer_than_its_column_is_cut_to_fit_and_kept_whole_in_rescued_data():
+def test_text_longer_than_its_column_is_cut_to_fit_and_the_rest_kept_in_rescued_data():
     long_title = "The Shawshank Redemption " * 30  # 750 characters
     record = shawshank(
         primary_title=long_title,
@@ -265,7 +268,123 @@ def test_text_longer_than_its_column_is_cut_to_fit_and_kept_whole_in_rescued_dat
     assert (report.inserted, sum(report.rejected.values())) == (2, 0)
     title = Title.objects.get(imdb_id="tt0111161")
     assert len(title.primary_title) == 500
-    assert title.rescued_data["primary_title"]["value"] == long_title.strip()
+    assert title.primary_title + title.rescued_data["primary_title"]["value"] == long_title.strip()
     assert len(title.credits.get(role="star").person.name) == 300
     aka = title.localized_titles.get()
     assert (len(aka.name), aka.region, aka.language) == (500, "", "uk")
+
+
+# Four bytes in UTF-8 each: the most a character of text can cost an event.
+WIDE = "𝄞"
+
+
+def event_bytes(event: Event) -> int:
+    return len(json.dumps(event.payload, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def people(prefix: str, count: int) -> list[dict]:
+    return [
+        {"imdb_id": f"nm{prefix}{n:05d}", "name": WIDE * limits.PERSON_NAME, "ordering": n, "characters": []}
+        for n in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_largest_title_the_limits_allow_is_announced_in_under_64_kb():
+    largest = shawshank(
+        primary_title=WIDE * limits.TEXT["primary_title"],
+        original_title=WIDE * limits.TEXT["original_title"],
+        plot=WIDE * limits.TEXT["plot"],
+        keywords=[f"{n}{WIDE * (limits.KEYWORD - 3)}" for n in range(limits.KEYWORDS)],
+        genres=list(GENRES),
+        directors=people("10", limits.CREDITS["directors"]),
+        writers=people("20", limits.CREDITS["writers"]),
+        stars=people("30", limits.CREDITS["stars"]),
+        akas=[{"name": f"{n}{WIDE * (limits.AKA_NAME - 3)}", "region": "UA"} for n in range(limits.AKAS)],
+    )
+
+    report = titles_ingest([largest], source="imdb_page")
+
+    assert (report.inserted, sum(report.rejected.values())) == (1, 0)
+    event = Event.objects.get()
+    assert event.payload["plot"] == WIDE * limits.TEXT["plot"]  # whole: it is within its limit
+    assert len(event.payload["director"]) == limits.EVENT_PEOPLE
+    assert event_bytes(event) < EVENT_PAYLOAD_MAX_BYTES
+
+
+@pytest.mark.django_db
+def test_a_title_stored_beyond_the_limits_is_still_announced_in_under_64_kb():
+    titles_ingest([shawshank()], source="imdb_page")
+    title = Title.objects.get()
+    # What the admin (a TextField) or name.basics could store: the limits are the pipeline's.
+    title.plot = "\x01" * 1_000_000
+    title.save()
+    Person.objects.update(name="\x02" * 300)
+
+    title_admin_saved(title=title, changed_fields=["plot"])
+
+    event = Event.objects.order_by("-id").first()
+    assert event.payload["id"] == "tt0111161"
+    assert len(event.payload["plot"]) == limits.TEXT["plot"]
+    assert event_bytes(event) < EVENT_PAYLOAD_MAX_BYTES
+
+
+@pytest.mark.django_db
+def test_text_far_beyond_its_limit_rejects_the_record_and_keeps_the_stored_title():
+    titles_ingest([shawshank()], source="imdb_datasets")
+    stored = list(Title.objects.values())
+    events = Event.objects.count()
+    far_beyond = limits.FAR_BEYOND * limits.TEXT["plot"] + 1
+
+    report = titles_ingest(
+        [shawshank(primary_title="Changed", plot="x" * far_beyond, rating=1.0)], source="imdb_page"
+    )
+
+    assert report.rejected == {"plot": 1}
+    assert report.rejected_first["plot"] == f"plot: {far_beyond} characters, at most 4000 (tt0111161)"
+    assert list(Title.objects.values()) == stored
+    assert Event.objects.count() == events
+
+
+@pytest.mark.django_db
+def test_text_a_little_over_its_limit_is_cut_and_rescued_data_stays_bounded():
+    plot = "word " * 1000  # 5,000 characters: cut at 4,000
+    report = titles_ingest(
+        [shawshank(plot=plot, budget={"notes": "n" * 100_000}, **{f"extra_{n}": n for n in range(100)})],
+        source="imdb_page",
+    )
+
+    assert report.inserted == 1
+    title = Title.objects.get()
+    assert len(title.plot) == limits.TEXT["plot"]
+    assert title.plot + title.rescued_data["plot"]["value"] == plot.strip()
+    assert len(title.rescued_data) <= limits.RESCUED_FIELDS + 1
+    assert len(json.dumps(title.rescued_data)) < (limits.RESCUED_FIELDS + 1) * (
+        limits.RESCUED_VALUE_CHARS + 200
+    )
+
+
+@pytest.mark.django_db
+def test_lists_beyond_their_limits_keep_their_first_items():
+    record = shawshank(
+        keywords=[f"keyword {n}" for n in range(limits.KEYWORDS + 20)],
+        stars=[{"imdb_id": f"nm{n:07d}", "name": f"Star {n}", "ordering": n} for n in range(60)],
+    )
+
+    titles_ingest([record], source="imdb_page")
+
+    title = Title.objects.get()
+    assert title.keywords == [f"keyword {n}" for n in range(limits.KEYWORDS)]
+    stars = list(
+        title.credits.filter(role="star").order_by("ordering").values_list("person__name", flat=True)
+    )
+    assert stars == [f"Star {n}" for n in range(limits.CREDITS["stars"])]
+    assert title.rescued_data["stars"]["error"] == "60 items, at most 50: the rest left out"
+
+
+@pytest.mark.django_db
+def test_a_scraped_page_far_beyond_the_limits_is_rejected_like_any_source():
+    report = imdb_pages_store([shawshank(source="imdb_page", plot="x" * 100_000)])
+
+    assert report.rejected == 1
+    assert not Title.objects.exists()

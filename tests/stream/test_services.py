@@ -10,7 +10,13 @@ from django.utils import timezone
 from apps.stream.errors import UnknownEventType
 from apps.stream.models import Event
 from apps.stream.selectors import event_last_id, events_after
-from apps.stream.services import events_prune, publish, publish_many
+from apps.stream.services import (
+    EVENT_PAYLOAD_MAX_BYTES,
+    EventPayloadTooLarge,
+    events_prune,
+    publish,
+    publish_many,
+)
 
 pytestmark = pytest.mark.embedded
 
@@ -111,3 +117,18 @@ def test_a_later_publisher_waits_so_ids_commit_in_order():
         thread.join(10)
     assert ids["b"] == ids["a"] + 1
     assert [event.id for event in events_after(after_id=0, limit=10)] == [ids["a"], ids["b"]]
+
+
+@pytest.mark.django_db
+def test_a_payload_over_64_kb_is_refused_and_nothing_is_published():
+    last = event_last_id()
+    just_fits = {**MOVIE, "plot": "x" * (EVENT_PAYLOAD_MAX_BYTES - 200)}
+    oversize = {**MOVIE, "plot": "я" * EVENT_PAYLOAD_MAX_BYTES}  # two bytes each in UTF-8
+
+    with pytest.raises(
+        EventPayloadTooLarge, match=r"movie event tt0111161: payload is \d+ bytes, at most 65536"
+    ):
+        publish_many("movie", [just_fits, oversize])
+
+    assert event_last_id() == last
+    assert publish("movie", just_fits).payload["plot"] == just_fits["plot"]

@@ -1,29 +1,31 @@
 """Clean: tidy text and keep numbers inside their real-world ranges.
 
-Text loses surrounding and repeated whitespace, is NFC-normalized, and HTML entities
-left in by sources (`&apos;` inside IMDb's JSON-LD) are decoded. A value outside its
-range (a rating of 11, a year 3024, a runtime of 0) moves to `rescued` with the reason.
-Text longer than its column is cut to fit, the whole value kept in `rescued`; names of
-people and localized titles are cut too, and a region or language code that is not one
-becomes unknown.
+Text loses surrounding and repeated whitespace and control characters, is NFC-normalized,
+and HTML entities left in by sources (`&apos;` inside IMDb's JSON-LD) are decoded. A value
+outside its range (a rating of 11, a year 3024, a runtime of 0) moves to `rescued` with the
+reason. Text is held to apps/catalog/pipeline/limits.py: longer than its limit, it is cut
+there (the rest kept in `rescued`; names of people and localized titles, characters and
+keywords are cut only); far beyond it, the whole record is rejected. A region or language
+code that is not one becomes unknown.
 """
 
 import html
+import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from apps.catalog.models import LocalizedTitle, Person, Title
+from apps.catalog.models import LocalizedTitle
+from apps.catalog.pipeline import limits
+from apps.catalog.pipeline.errors import RecordRejected
 from apps.scraping.records import TitleRecord
 
-TEXT_LIMITS = {
-    name: Title._meta.get_field(name).max_length
-    for name in ("primary_title", "original_title", "certificate", "poster_url", "source_url")
+AKA_LIMITS = {"name": limits.AKA_NAME} | {
+    name: LocalizedTitle._meta.get_field(name).max_length for name in ("region", "language")
 }
-NAME_LIMIT = Person._meta.get_field("name").max_length
-AKA_LIMITS = {
-    name: LocalizedTitle._meta.get_field(name).max_length for name in ("name", "region", "language")
-}
+# Control characters but those str.split() takes for whitespace (turned into spaces).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 FIRST_FILM_YEAR = 1870
 RANGES: dict[str, tuple[float, float]] = {
@@ -37,7 +39,10 @@ def text_clean(value: str | None) -> str | None:
     """Decoded, NFC, single-spaced text, or None when nothing is left."""
     if value is None:
         return None
-    text = " ".join(unicodedata.normalize("NFC", html.unescape(value)).split())
+    text = unicodedata.normalize("NFC", html.unescape(value))
+    if not text.isprintable():
+        text = _CONTROL.sub("", text)
+    text = " ".join(text.split())
     return text or None
 
 
@@ -51,21 +56,62 @@ def _aka_fit(aka, name: str):
     return aka.model_copy(update=update) if update else aka
 
 
+def _credit_fit(credit, name: str):
+    characters = credit.characters
+    if len(characters) > limits.CHARACTERS or any(len(text) > limits.CHARACTER for text in characters):
+        characters = tuple(text[: limits.CHARACTER] for text in characters[: limits.CHARACTERS])
+    if name == credit.name and characters is credit.characters:
+        return credit
+    return credit.model_copy(update={"name": name, "characters": characters})
+
+
 def _years() -> tuple[int, int]:
     return FIRST_FILM_YEAR, date.today().year + 10
 
 
+def _oversizes(record: Any) -> Iterator[str | None]:
+    """The reasons some text of the record is far beyond its limit (None for each that is not)."""
+    for field, limit in limits.TEXT.items():
+        yield limits.oversize(field, getattr(record, field), limit)
+    for field, limit in (("keywords", limits.KEYWORD), ("genres", limits.KEYWORD)):
+        for value in getattr(record, field) or ():
+            yield limits.oversize(field, value, limit)
+    for field in limits.CREDITS:
+        for credit in getattr(record, field) or ():
+            yield limits.oversize(f"{field}.name", credit.name, limits.PERSON_NAME)
+            for character in credit.characters:
+                yield limits.oversize(f"{field}.characters", character, limits.CHARACTER)
+    for aka in record.akas or ():
+        yield limits.oversize("akas.name", aka.name, limits.AKA_NAME)
+
+
+def _cut(value: str | None, limit: int) -> str | None:
+    cleaned = text_clean(value)
+    return cleaned[:limit] if cleaned is not None else None
+
+
+def record_oversize(record: Any) -> str | None:
+    """Why the record (a TitleRecord, or anything with its fields) is rejected for its size, if it is."""
+    return next((reason for reason in _oversizes(record) if reason is not None), None)
+
+
 def record_clean(record: TitleRecord) -> TitleRecord:
+    """The record tidied and within its limits (RecordRejected when some text is far beyond one)."""
+    reason = record_oversize(record)
+    if reason is not None:
+        raise RecordRejected(f"{reason} ({record.imdb_id})")
     rescued = dict(record.rescued)
     changes: dict[str, Any] = {}
 
-    for field in ("primary_title", "original_title", "plot", "certificate", "poster_url", "source_url"):
-        changes[field] = text_clean(getattr(record, field))
-    for field, limit in TEXT_LIMITS.items():
-        value = changes[field]
+    for field, limit in limits.TEXT.items():
+        value = text_clean(getattr(record, field))
         if value is not None and len(value) > limit:
-            rescued[field] = {"value": value, "error": f"longer than {limit} characters"}
-            changes[field] = value[:limit]
+            rescued[field] = {
+                "value": value[limit:],
+                "error": f"longer than {limit} characters: the first {limit} stored, the rest here",
+            }
+            value = value[:limit]
+        changes[field] = value
 
     def out_of_range(field: str, value: Any, reason: str) -> None:
         rescued[field] = {"value": value, "error": reason}
@@ -89,14 +135,15 @@ def record_clean(record: TitleRecord) -> TitleRecord:
     for field in ("keywords", "genres"):
         values = getattr(record, field)
         if values is not None:
-            changes[field] = tuple(text for text in map(text_clean, values) if text)
-    for field in ("directors", "writers", "stars"):
+            # A "genre" that long is no genre: it becomes a keyword (normalize), cut as one.
+            changes[field] = tuple(text for text in (_cut(value, limits.KEYWORD) for value in values) if text)
+    for field in limits.CREDITS:
         credits = getattr(record, field)
         if credits is not None:
             changes[field] = tuple(
-                credit if name == credit.name else credit.model_copy(update={"name": name})
+                _credit_fit(credit, name)
                 for credit, name in (
-                    (credit, (text_clean(credit.name) or "")[:NAME_LIMIT]) for credit in credits
+                    (credit, _cut(credit.name, limits.PERSON_NAME) or "") for credit in credits
                 )
                 if name or credit.imdb_id
             )

@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Avg, Count, Max
 
 from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
+from apps.catalog.pipeline import limits
 from apps.stream.services import publish_many
 from cinestream.bulk import rows_update, tables_analyze
 from cinestream.collection import bulk_collection
@@ -683,7 +684,11 @@ def recommendations_buckets_refresh(*, chunk_size: int = CHUNK) -> int:
 def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] | None = None) -> list[dict]:
     """The `data` of `movie` events (see apps/stream/schemas.py: MoviePayload), in this order.
 
-    `derived` holds the titles' derived fields when the caller has just computed them.
+    `derived` holds the titles' derived fields when the caller has just computed them. An
+    event stays under apps.stream.services.EVENT_PAYLOAD_MAX_BYTES whatever is stored: its
+    text is cut to the limits (apps/catalog/pipeline/limits.py) and it names the first
+    EVENT_PEOPLE people of each role and EVENT_GENRES genres; at every limit, in four-byte
+    characters, it comes to about 58 KB.
     """
     if not title_ids:
         return []
@@ -733,15 +738,15 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
         payloads.append(
             {
                 "id": row["imdb_id"],
-                "title": row["primary_title"],
+                "title": _event_text(row["primary_title"], limits.TEXT["primary_title"]),
                 "rating": float(rating) if rating is not None else None,
                 "year": str(row["start_year"]) if row["start_year"] else None,
                 "release_date": row["release_date"].isoformat() if row["release_date"] else None,
-                "director": credits[pk, CreditRole.DIRECTOR],
-                "genre": genres[pk],
-                "plot": row["plot"] or None,
-                "writers": credits[pk, CreditRole.WRITER],
-                "stars": credits[pk, CreditRole.STAR],
+                "director": _event_names(credits[pk, CreditRole.DIRECTOR]),
+                "genre": [_event_text(name, limits.GENRE) for name in genres[pk][: limits.EVENT_GENRES]],
+                "plot": _event_text(row["plot"], limits.TEXT["plot"]),
+                "writers": _event_names(credits[pk, CreditRole.WRITER]),
+                "stars": _event_names(credits[pk, CreditRole.STAR]),
                 "decade_category": row["decade_category"] or None,
                 "genre_categories": row["genre_categories"],
                 "director_stats": row["director_stats"] or None,
@@ -750,3 +755,20 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
             }
         )
     return payloads
+
+
+# Control characters: JSON spells each in six bytes.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _event_text(value: str | None, limit: int) -> str | None:
+    """Text as an event carries it: within its limit, without control characters (the
+    pipeline stores none, the admin or name.basics might)."""
+    if not value:
+        return None
+    text = value[:limit]
+    return text if text.isprintable() else _CONTROL.sub(" ", text)
+
+
+def _event_names(names: list[str]) -> list[str]:
+    return [_event_text(name, limits.PERSON_NAME) or "" for name in names[: limits.EVENT_PEOPLE]]

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
 from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
+from apps.catalog.pipeline.limits import rescued_bound
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
 from cinestream.bulk import rows_delete, rows_insert, rows_insert_new, rows_update
@@ -169,7 +170,8 @@ class _Batch:
                 self.names_changed.add(title.pk)
                 changed = True
         if record.rescued:
-            merged = {**title.rescued_data, **record.rescued}
+            # Bounded as a whole too: sources rescuing different fields must not grow it forever.
+            merged = rescued_bound({**title.rescued_data, **record.rescued})
             if merged != title.rescued_data:
                 title.rescued_data = merged
                 self.dirty_fields.add("rescued_data")

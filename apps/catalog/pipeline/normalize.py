@@ -5,10 +5,13 @@ fiction" → "Sci-Fi"); anything else (IMDb's sub-genre chips such as "Action Ep
 becomes a lower-case keyword, so the genre list never grows duplicates. Title types
 use IMDb's ids (movie, tvSeries…), accepting schema.org's and spelled-out forms.
 Credits are de-duplicated (IMDb pages list each principal twice), keeping credit order.
+Lists are then held to their limits (apps/catalog/pipeline/limits.py), their first items
+kept, and so is `rescued`: the record leaves the pipeline's preparing steps bounded.
 """
 
 from typing import Any
 
+from apps.catalog.pipeline import limits
 from apps.scraping.records import AkaRecord, CreditRecord, TitleRecord
 
 GENRES = (
@@ -91,6 +94,16 @@ def _akas_normalize(akas: tuple[AkaRecord, ...]) -> tuple[AkaRecord, ...]:
     return tuple(kept)
 
 
+def _bounded(field: str, items: tuple, limit: int, rescued: dict[str, Any]) -> tuple:
+    if len(items) <= limit:
+        return items
+    rescued[field] = {
+        "value": len(items) - limit,
+        "error": f"{len(items)} items, at most {limit}: the rest left out",
+    }
+    return items[:limit]
+
+
 def record_normalize(record: TitleRecord) -> TitleRecord:
     rescued = dict(record.rescued)
     changes: dict[str, Any] = {}
@@ -112,14 +125,14 @@ def record_normalize(record: TitleRecord) -> TitleRecord:
                 genres.append(genre)
         changes["genres"] = tuple(genres)
     if record.keywords is not None or keywords:
-        changes["keywords"] = tuple(dict.fromkeys(keywords))
+        changes["keywords"] = _bounded("keywords", tuple(dict.fromkeys(keywords)), limits.KEYWORDS, rescued)
 
-    for field in ("directors", "writers", "stars"):
+    for field, limit in limits.CREDITS.items():
         credits = getattr(record, field)
         if credits is not None:
-            changes[field] = _credits_dedupe(credits)
+            changes[field] = _bounded(field, _credits_dedupe(credits), limit, rescued)
     if record.akas is not None:
-        changes["akas"] = _akas_normalize(record.akas)
+        changes["akas"] = _bounded("akas", _akas_normalize(record.akas), limits.AKAS, rescued)
 
     for field in ("poster_url", "source_url"):
         url = getattr(record, field)
@@ -127,4 +140,4 @@ def record_normalize(record: TitleRecord) -> TitleRecord:
             rescued[field] = {"value": url, "error": "not an http(s) URL"}
             changes[field] = None
 
-    return record.model_copy(update={**changes, "rescued": rescued})
+    return record.model_copy(update={**changes, "rescued": limits.rescued_bound(rescued)})

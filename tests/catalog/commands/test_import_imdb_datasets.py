@@ -12,7 +12,15 @@ from apps.catalog.search import search_fold
 from apps.catalog.tasks import imdb_datasets_refresh_task
 from apps.scraping.imdb_datasets import DatasetHeaderMismatch
 from apps.stream.models import Event
-from tests.standins.datasets import HEADERS, RATINGS, N, datasets_serve, datasets_write_sample
+from tests.standins.datasets import (
+    BASICS,
+    HEADERS,
+    NAMES,
+    RATINGS,
+    N,
+    datasets_serve,
+    datasets_write_sample,
+)
 
 pytestmark = pytest.mark.embedded
 
@@ -231,3 +239,24 @@ def test_the_daily_refresh_fails_loudly_on_a_header_that_is_not_imdbs(tmp_path, 
 
     assert not Title.objects.exists()
     assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dataset_text_goes_through_the_same_limits(tmp_path):
+    basics = [
+        [*row[:2], "T" * 3000, *row[3:]] if row[0] == "tt0079944" else row
+        for row in BASICS
+        if row[0] != "tt0500000"
+    ]
+    names = [[row[0], "N" * 400, *row[2:]] if row[0] == "nm0001104" else row for row in NAMES]
+    datasets_write_sample(tmp_path, title_basics=basics, name_basics=names)
+
+    summary = run("--dir", str(tmp_path), "--types", "movie")
+
+    assert (
+        "rejected (primary_title): 1; first: primary_title: 3000 characters, at most 500 (tt0079944)"
+        in summary
+    )
+    assert not Title.objects.filter(imdb_id="tt0079944").exists()
+    assert Person.objects.get(imdb_id="nm0001104").name == "N" * 300
+    assert Title.objects.filter(imdb_id="tt0111161").exists()

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             f"malformed lines {result.malformed_count}; {seconds:.1f} s"
         )
         for reason, count in sorted(report.rejected.items()):
-            self.stdout.write(f"  rejected ({reason}): {count}")
+            self.stdout.write(f"  rejected ({reason}): {count}; first: {report.rejected_first[reason]}")
         for problem in result.malformed[:SHOWN_MALFORMED]:
             self.stdout.write(f"  malformed: {problem}")
         if result.malformed_count > SHOWN_MALFORMED:

@@ -72,6 +72,6 @@ class Command(BaseCommand):
                 f"  unchanged since the last import, not read again: {', '.join(result.skipped_files)}"
             )
         for reason, count in sorted(report.rejected.items()):
-            self.stdout.write(f"  rejected ({reason}): {count}")
+            self.stdout.write(f"  rejected ({reason}): {count}; first: {report.rejected_first[reason]}")
         for problem in result.malformed[:20]:
             self.stdout.write(f"  malformed: {problem}")
