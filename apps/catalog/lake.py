@@ -21,6 +21,11 @@ kept when it is one of ours (anything else imports as lake_import), and a line w
 export imported into an empty database gives the same rows, provenance included, and later
 merges decide as they would have. Re-importing a file changes nothing: the merge writes only
 values that differ from the stored ones, whatever their source.
+
+Sizes: the schema states each field's limit (maxLength, maxItems: apps/catalog/pipeline/
+limits.py), which the pipeline applies as to any source (cut, or the line rejected when far
+beyond); a line over LINE_MAX_BYTES is refused unread. A file is imported whole or not at
+all: it is read to its end before any of its lines goes in (see catalog_import).
 """
 
 import gzip
