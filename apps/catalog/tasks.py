@@ -25,7 +25,11 @@ SCRAPE_RETRY = {
 
 @shared_task(autoretry_for=(DatasetUnavailable,), retry_backoff=600, max_retries=5)
 def imdb_datasets_refresh_task() -> dict:
-    """Re-import IMDb's datasets (IMDB_DATASETS_URL); idempotent, unchanged titles publish nothing."""
+    """Re-import IMDb's datasets (IMDB_DATASETS_URL); idempotent, unchanged titles publish nothing.
+
+    A file whose header is not IMDb's fails the task (DatasetHeaderMismatch, not retried:
+    the same files would fail again) before anything is stored.
+    """
     result = imdb_datasets_import(
         DatasetFiles(),
         types=frozenset(settings.IMDB_DATASETS_TYPES),
