@@ -3,32 +3,48 @@
 Protocol: the client connects (filters may be in the query string) and sends one
 JSON message, `{"type": "subscribe", "last_event_id": 41, "genre": "Drama"}`; every
 field is optional. The server then sends `{"id", "event", "data"}` messages. Errors
-arrive as `{"event": "error", "data": {"code", "message"}}` before the socket closes.
+arrive as `{"event": "error", "data": {"code", "message"}}` before the socket closes:
+4400 for an invalid first message (not a JSON object, a binary frame, a field of the
+wrong type), 1009 for one over SUBSCRIBE_MAX_BYTES, 4429 over the per-address cap,
+4008 for a client that fell behind.
 """
 
 import asyncio
 import json
 import uuid
+from typing import Any
 from urllib.parse import parse_qsl
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from apps.stream.errors import InvalidStreamRequest
-from apps.stream.flow import flow_control_attach
+from apps.stream.errors import InvalidStreamRequest, StreamMessageTooLarge
+from apps.stream.flow import close_reason, flow_control_attach, websocket_close
 from apps.stream.hub import HEARTBEAT, Hub, Subscriber, hub_get
-from apps.stream.schemas import stream_request_parse
+from apps.stream.schemas import stream_request_parse, subscribe_message_parse
 
 CLOSE_INVALID = 4400
 CLOSE_TOO_MANY = 4429
 CLOSE_TOO_SLOW = 4008
+CLOSE_TOO_LARGE = 1009
 
 
 class MovieStreamConsumer(AsyncWebsocketConsumer):
+    # Events come from the hub; a channel-layer channel per socket would cost a Redis
+    # subscription for every connection attempt, refused ones included.
+    channel_layer_alias = None
     hub: Hub
     subscriber: Subscriber | None = None
     relay: asyncio.Task | None = None
     slot: tuple[str, str] | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        # Channels calls disconnect() only when the client goes, not when a handler
+        # raises or the server cancels the connection; the slot must go in every case.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self._end()
 
     async def connect(self) -> None:
         self.hub = await hub_get()
@@ -45,14 +61,11 @@ class MovieStreamConsumer(AsyncWebsocketConsumer):
         if self.relay is not None or self.slot is None:
             return
         try:
-            message = json.loads(text_data or "{}")
-            if not isinstance(message, dict):
-                raise InvalidStreamRequest("the first message must be a JSON object")
-            message.pop("type", None)
+            message = subscribe_message_parse(text_data, bytes_data)
             query = dict(parse_qsl(self.scope.get("query_string", b"").decode("latin-1")))
-            request = stream_request_parse({**query, **message})
-        except json.JSONDecodeError:
-            await self._fail(InvalidStreamRequest.code, "the first message must be JSON", CLOSE_INVALID)
+            request = stream_request_parse({**query, **message.filters()})
+        except StreamMessageTooLarge as exc:
+            await self._fail(exc.code, str(exc), CLOSE_TOO_LARGE)
             return
         except InvalidStreamRequest as exc:
             await self._fail(exc.code, str(exc), CLOSE_INVALID)
@@ -75,14 +88,24 @@ class MovieStreamConsumer(AsyncWebsocketConsumer):
             connection.detach()
 
     async def _fail(self, code: str, message: str, close_code: int) -> None:
+        """Send the error frame, close with `close_code`, and free the slot without waiting for the client."""
         await self.send(text_data=json.dumps({"event": "error", "data": {"code": code, "message": message}}))
-        await self.close(code=close_code)
+        reason = close_reason(message)
+        if not websocket_close(self.base_send, close_code, reason):
+            await self.close(code=close_code, reason=reason)
+        await self._release_slot()
 
     async def disconnect(self, code: int) -> None:
+        await self._end()
+
+    async def _end(self) -> None:
         if self.subscriber is not None:
             self.subscriber.close("client disconnected")
-        if self.relay is not None:
+        if self.relay is not None and self.relay is not asyncio.current_task():
             self.relay.cancel()
-        if self.slot is not None:
-            await self.hub.slots.release(*self.slot)
-            self.slot = None
+        await self._release_slot()
+
+    async def _release_slot(self) -> None:
+        slot, self.slot = self.slot, None
+        if slot is not None:
+            await self.hub.slots.release(*slot)

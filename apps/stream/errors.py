@@ -12,3 +12,8 @@ class InvalidStreamRequest(DomainError):
 class TooManyStreams(DomainError):
     code = "too_many_streams"
     http_status = 429
+
+
+class StreamMessageTooLarge(DomainError):
+    code = "message_too_large"
+    http_status = 413

@@ -77,3 +77,26 @@ def flow_control_attach(send: Callable[..., Any], subscriber: Subscriber) -> Con
             break  # someone else's producer is registered there
         return ConnectionControl(detach=partial(_unregister, target), abort=partial(_abort, protocol))
     return ConnectionControl(detach=_noop, abort=_noop)
+
+
+# A close frame's reason is at most 123 bytes (RFC 6455).
+CLOSE_REASON_BYTES = 123
+
+
+def close_reason(message: str) -> str:
+    """`message` cut to what a close frame's reason can carry, on a character boundary."""
+    return message.encode()[:CLOSE_REASON_BYTES].decode(errors="ignore")
+
+
+def websocket_close(send: Callable[..., Any], code: int, reason: str) -> bool:
+    """Close a WebSocket with `code` and `reason` through Daphne's protocol; False on other servers.
+
+    Daphne drops the reason of an ASGI `websocket.close`, and its WebSocket library lets an
+    application close only with 1000 or 3000-4999, not 1009 (message too big).
+    """
+    protocol = send.args[0] if isinstance(send, partial) and send.args else None
+    send_close_frame = getattr(protocol, "sendCloseFrame", None)
+    if send_close_frame is None:
+        return False
+    send_close_frame(code=code, reasonUtf8=close_reason(reason).encode(), isReply=False)
+    return True

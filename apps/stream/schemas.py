@@ -1,11 +1,11 @@
 """What a stream client may ask for, and what it receives (documented in /api/docs)."""
 
 import re
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from apps.stream.errors import InvalidStreamRequest
+from apps.stream.errors import InvalidStreamRequest, StreamMessageTooLarge
 from apps.stream.hub import StreamFilter
 from apps.stream.models import EVENT_TYPES
 
@@ -60,16 +60,70 @@ class StreamRequest(BaseModel):
         )
 
 
+def _problems(exc: ValidationError, whole: str) -> str:
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or whole}: {error['msg']}" for error in exc.errors()
+    )
+
+
 def stream_request_parse(data: dict[str, Any]) -> StreamRequest:
     """Validate a client's stream request; raise InvalidStreamRequest saying what is wrong."""
     try:
         return StreamRequest.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'request'}: {error['msg']}"
-            for error in exc.errors()
+        raise InvalidStreamRequest(_problems(exc, "request")) from None
+
+
+# A real first message is well under 1 KB; a larger one is refused before it is parsed.
+SUBSCRIBE_MAX_BYTES = 8 * 1024
+# Event ids are PostgreSQL bigints.
+EVENT_ID_MAX = 2**63 - 1
+
+_Name = Annotated[str, StringConstraints(max_length=64)]
+_Names = Annotated[str, StringConstraints(max_length=512)] | Annotated[list[_Name], Field(max_length=32)]
+
+
+class SubscribeMessage(BaseModel):
+    """A WebSocket stream's first message; every field is optional.
+
+    Strict, as it is JSON: an id is a JSON integer (not `true`, `"41"` or `41.0`), genres
+    and types a comma list or an array of strings. Its filters are laid over the query
+    string's and checked again as a StreamRequest.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    type: Literal["subscribe"] | None = None
+    last_event_id: Annotated[int, Field(ge=0, le=EVENT_ID_MAX)] | None = None
+    genre: _Names | None = None
+    decade: Annotated[str, StringConstraints(max_length=16)] | None = None
+    types: _Names | None = None
+
+    def filters(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"type"}, exclude_none=True)
+
+
+def subscribe_message_parse(text: str | None, data: bytes | None) -> SubscribeMessage:
+    """Validate a WebSocket first message; raise StreamMessageTooLarge or InvalidStreamRequest.
+
+    The size is checked before parsing, and pydantic's JSON parser bounds nesting and
+    numbers, so no message costs more than SUBSCRIBE_MAX_BYTES of work.
+    """
+    size = len(text.encode()) if text is not None else len(data or b"")
+    if size > SUBSCRIBE_MAX_BYTES:
+        raise StreamMessageTooLarge(
+            f"the first message is {size} bytes; at most {SUBSCRIBE_MAX_BYTES} allowed"
         )
-        raise InvalidStreamRequest(problems) from None
+    if text is None:
+        raise InvalidStreamRequest("the first message must be a JSON text frame, not binary")
+    if not text.strip():
+        raise InvalidStreamRequest(
+            'the first message is empty; send a JSON object such as {"type": "subscribe"}'
+        )
+    try:
+        return SubscribeMessage.model_validate_json(text)
+    except ValidationError as exc:
+        raise InvalidStreamRequest(_problems(exc, "message")) from None
 
 
 class DirectorStats(BaseModel):
