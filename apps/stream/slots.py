@@ -171,27 +171,34 @@ class RedisSlots:
     async def _refresh(self) -> None:
         while True:
             await asyncio.sleep(SLOT_TTL_SECONDS / 3)
-            now = time.monotonic()
-            self.refused_until = {ip: until for ip, until in self.refused_until.items() if until > now}
-            if not self.held.by_ip and not self.unreleased.by_ip:
-                continue
-            # Every held slot is written again, so those admitted while Redis was away count there too.
-            expires_at = time.time() + SLOT_TTL_SECONDS
-            unreleased = {ip: set(tokens) for ip, tokens in self.unreleased.by_ip.items()}
-            try:
-                async with self.client.pipeline(transaction=False) as pipe:
-                    for ip, tokens in unreleased.items():
-                        pipe.zrem(self._key(ip), *tokens)
-                    for ip, tokens in self.held.by_ip.items():
-                        pipe.zadd(self._key(ip), dict.fromkeys(tokens, expires_at))
-                        pipe.expire(self._key(ip), SLOT_TTL_SECONDS)
-                    await pipe.execute()
-            except (redis.RedisError, OSError) as exc:
-                self._unreachable(exc)
-                continue
-            for ip, tokens in unreleased.items():
-                for token in tokens:
-                    self.unreleased.discard(ip, token)
+            await self.refresh()
+
+    async def refresh(self) -> None:
+        """Keep this process's slots alive in Redis and bring Redis up to date with it.
+
+        Every held slot is written again, so those admitted while Redis could not answer
+        count there too, and releases that did not reach Redis are removed.
+        """
+        now = time.monotonic()
+        self.refused_until = {ip: until for ip, until in self.refused_until.items() if until > now}
+        if not self.held.by_ip and not self.unreleased.by_ip:
+            return
+        expires_at = time.time() + SLOT_TTL_SECONDS
+        unreleased = {ip: set(tokens) for ip, tokens in self.unreleased.by_ip.items()}
+        try:
+            async with self.client.pipeline(transaction=False) as pipe:
+                for ip, tokens in unreleased.items():
+                    pipe.zrem(self._key(ip), *tokens)
+                for ip, tokens in self.held.by_ip.items():
+                    pipe.zadd(self._key(ip), dict.fromkeys(tokens, expires_at))
+                    pipe.expire(self._key(ip), SLOT_TTL_SECONDS)
+                await pipe.execute()
+        except (redis.RedisError, OSError) as exc:
+            self._unreachable(exc)
+            return
+        for ip, tokens in unreleased.items():
+            for token in tokens:
+                self.unreleased.discard(ip, token)
 
     def close(self) -> None:
         self._refresher.cancel()

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
+from apps.stream.slots import RedisSlots
 from tests.support.sse import SseClient
 
 CAP = 16
@@ -121,3 +122,31 @@ def test_without_redis_each_process_admits_only_its_share(two_servers, failure):
         accepted = [reply.status for reply in replies if reply.server == server].count(200)
         assert accepted == CAP // 2, f"{server} admitted {accepted} of {len(replies) // 2}"
     assert_refused_with_retry_after(replies)
+
+
+def test_what_happened_while_redis_was_frozen_reaches_it_when_it_answers_again(private_redis):
+    redis_process, port = private_redis()
+    pid, ip = redis_process.process.pid, "10.0.0.1"
+
+    async def scenario() -> list[bool]:
+        slots = RedisSlots(
+            f"redis://127.0.0.1:{port}/0", cap=4, share=2, prefix="slots", connections=2, timeout=0.3
+        )
+        try:
+            assert [await slots.acquire(ip, token) for token in ("a", "b")] == [True, True]
+            os.kill(pid, signal.SIGSTOP)
+            try:
+                await slots.release(ip, "b")  # cannot reach Redis; free here at once
+                admitted = [await slots.acquire(ip, token) for token in ("c", "d")]
+            finally:
+                os.kill(pid, signal.SIGCONT)
+            await slots.refresh()
+            return admitted
+        finally:
+            slots.close()
+
+    admitted = asyncio.run(scenario())
+
+    # This process's share is 2: "a" (through Redis) and "c" (admitted while Redis was frozen).
+    assert admitted == [True, False]
+    assert sorted(redis.Redis(port=port).zrange(f"slots:{ip}", 0, -1)) == [b"a", b"c"]
