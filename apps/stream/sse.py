@@ -47,7 +47,10 @@ def _request_data(scope: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
     for name, value in scope.get("headers", []):
         if name == b"last-event-id" and value.strip():
-            # The header is what EventSource sends on reconnect; it wins over the query.
+            # The header is what EventSource sends on reconnect; it wins over the query,
+            # whose id must still be a valid one (the API schema documents both).
+            if "last_event_id" in data:
+                stream_request_parse({"last_event_id": data["last_event_id"]})
             data["last_event_id"] = value.decode("latin-1").strip()
     return data
 
