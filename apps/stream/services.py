@@ -1,10 +1,10 @@
 """Publishing to the event log (a transactional outbox) and pruning it."""
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
+import orjson
 import structlog
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,8 +28,9 @@ class EventPayloadTooLarge(ValueError):
 
 
 def _payload_check(event_type: str, payload: dict[str, Any]) -> None:
-    # Encoded as the stream sends it (apps/stream/hub.py: EncodedEvent).
-    size = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+    # The size the stream sends (apps/stream/hub.py: compact JSON, UTF-8), measured with
+    # orjson, which spells it alike and costs a few microseconds an event on an import.
+    size = len(orjson.dumps(payload))
     if size > EVENT_PAYLOAD_MAX_BYTES:
         raise EventPayloadTooLarge(
             f"{event_type} event {payload.get('id', '')!s:.20}: payload is {size} bytes, "

@@ -69,20 +69,27 @@ def _years() -> tuple[int, int]:
     return FIRST_FILM_YEAR, date.today().year + 10
 
 
-def _oversizes(record: Any) -> Iterator[str | None]:
-    """The reasons some text of the record is far beyond its limit (None for each that is not)."""
+def _oversizes(record: Any) -> Iterator[str]:
+    """The reasons some text of the record is far beyond its limit."""
+    far = limits.FAR_BEYOND
     for field, limit in limits.TEXT.items():
-        yield limits.oversize(field, getattr(record, field), limit)
-    for field, limit in (("keywords", limits.KEYWORD), ("genres", limits.KEYWORD)):
-        for value in getattr(record, field) or ():
+        value = getattr(record, field)
+        if value is not None and len(value) > far * limit:
             yield limits.oversize(field, value, limit)
+    for field in ("keywords", "genres"):
+        for value in getattr(record, field) or ():
+            if len(value) > far * limits.KEYWORD:
+                yield limits.oversize(field, value, limits.KEYWORD)
     for field in limits.CREDITS:
         for credit in getattr(record, field) or ():
-            yield limits.oversize(f"{field}.name", credit.name, limits.PERSON_NAME)
+            if len(credit.name) > far * limits.PERSON_NAME:
+                yield limits.oversize(f"{field}.name", credit.name, limits.PERSON_NAME)
             for character in credit.characters:
-                yield limits.oversize(f"{field}.characters", character, limits.CHARACTER)
+                if len(character) > far * limits.CHARACTER:
+                    yield limits.oversize(f"{field}.characters", character, limits.CHARACTER)
     for aka in record.akas or ():
-        yield limits.oversize("akas.name", aka.name, limits.AKA_NAME)
+        if len(aka.name) > far * limits.AKA_NAME:
+            yield limits.oversize("akas.name", aka.name, limits.AKA_NAME)
 
 
 def _cut(value: str | None, limit: int) -> str | None:
@@ -92,7 +99,7 @@ def _cut(value: str | None, limit: int) -> str | None:
 
 def record_oversize(record: Any) -> str | None:
     """Why the record (a TitleRecord, or anything with its fields) is rejected for its size, if it is."""
-    return next((reason for reason in _oversizes(record) if reason is not None), None)
+    return next(_oversizes(record), None)
 
 
 def record_clean(record: TitleRecord) -> TitleRecord:
