@@ -12,7 +12,6 @@ code that is not one becomes unknown.
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -58,7 +57,7 @@ def _aka_fit(aka, name: str):
 
 def _credit_fit(credit, name: str):
     characters = credit.characters
-    if len(characters) > limits.CHARACTERS or any(len(text) > limits.CHARACTER for text in characters):
+    if characters and (len(characters) > limits.CHARACTERS or max(map(len, characters)) > limits.CHARACTER):
         characters = tuple(text[: limits.CHARACTER] for text in characters[: limits.CHARACTERS])
     if name == credit.name and characters is credit.characters:
         return credit
@@ -69,29 +68,6 @@ def _years() -> tuple[int, int]:
     return FIRST_FILM_YEAR, date.today().year + 10
 
 
-def _oversizes(record: Any) -> Iterator[str]:
-    """The reasons some text of the record is far beyond its limit."""
-    far = limits.FAR_BEYOND
-    for field, limit in limits.TEXT.items():
-        value = getattr(record, field)
-        if value is not None and len(value) > far * limit:
-            yield limits.oversize(field, value, limit)
-    for field in ("keywords", "genres"):
-        for value in getattr(record, field) or ():
-            if len(value) > far * limits.KEYWORD:
-                yield limits.oversize(field, value, limits.KEYWORD)
-    for field in limits.CREDITS:
-        for credit in getattr(record, field) or ():
-            if len(credit.name) > far * limits.PERSON_NAME:
-                yield limits.oversize(f"{field}.name", credit.name, limits.PERSON_NAME)
-            for character in credit.characters:
-                if len(character) > far * limits.CHARACTER:
-                    yield limits.oversize(f"{field}.characters", character, limits.CHARACTER)
-    for aka in record.akas or ():
-        if len(aka.name) > far * limits.AKA_NAME:
-            yield limits.oversize("akas.name", aka.name, limits.AKA_NAME)
-
-
 def _cut(value: str | None, limit: int) -> str | None:
     cleaned = text_clean(value)
     return cleaned[:limit] if cleaned is not None else None
@@ -99,7 +75,26 @@ def _cut(value: str | None, limit: int) -> str | None:
 
 def record_oversize(record: Any) -> str | None:
     """Why the record (a TitleRecord, or anything with its fields) is rejected for its size, if it is."""
-    return next(_oversizes(record), None)
+    far = limits.FAR_BEYOND
+    for field, limit in limits.TEXT.items():
+        value = getattr(record, field)
+        if value is not None and len(value) > far * limit:
+            return limits.oversize(field, value, limit)
+    for field in ("keywords", "genres"):
+        for value in getattr(record, field) or ():
+            if len(value) > far * limits.KEYWORD:
+                return limits.oversize(field, value, limits.KEYWORD)
+    for field in limits.CREDITS:
+        for credit in getattr(record, field) or ():
+            if len(credit.name) > far * limits.PERSON_NAME:
+                return limits.oversize(f"{field}.name", credit.name, limits.PERSON_NAME)
+            for character in credit.characters:
+                if len(character) > far * limits.CHARACTER:
+                    return limits.oversize(f"{field}.characters", character, limits.CHARACTER)
+    for aka in record.akas or ():
+        if len(aka.name) > far * limits.AKA_NAME:
+            return limits.oversize("akas.name", aka.name, limits.AKA_NAME)
+    return None
 
 
 def record_clean(record: TitleRecord) -> TitleRecord:
@@ -147,13 +142,12 @@ def record_clean(record: TitleRecord) -> TitleRecord:
     for field in limits.CREDITS:
         credits = getattr(record, field)
         if credits is not None:
-            changes[field] = tuple(
-                _credit_fit(credit, name)
-                for credit, name in (
-                    (credit, _cut(credit.name, limits.PERSON_NAME) or "") for credit in credits
-                )
-                if name or credit.imdb_id
-            )
+            fitted = []
+            for credit in credits:
+                name = (text_clean(credit.name) or "")[: limits.PERSON_NAME]
+                if name or credit.imdb_id:
+                    fitted.append(_credit_fit(credit, name))
+            changes[field] = tuple(fitted)
     if record.akas is not None:
         changes["akas"] = tuple(
             _aka_fit(aka, name) for aka, name in ((aka, text_clean(aka.name)) for aka in record.akas) if name
