@@ -108,7 +108,8 @@ class RedisSlots:
         self.admitting: Counter[str] = Counter()
         self.refused_until: dict[str, float] = {}
         self.unreachable_until = 0.0
-        # Released here, still counted in Redis: the refresher removes them.
+        # Tokens Redis may count though this process holds none of them (a release or an
+        # acquisition that got no answer): the refresher removes them.
         self.unreleased = _HeldSlots()
         self._refresher = asyncio.ensure_future(self._refresh())
 
