@@ -721,6 +721,27 @@ def test_a_truncated_file_on_s3_imports_nothing_and_the_other_files_still_import
     ]
 
 
+def test_a_file_s3_fails_to_send_imports_nothing_and_the_other_files_still_import(db, s3_bucket, s3_server):
+    client = s3_server.client()
+    for number, imdb_id in ((1, "tt0133093"), (2, "tt0234215")):
+        line = json.dumps({"imdb_id": imdb_id, "title": f"Matrix {number}"}) + "\n"
+        client.put_object(
+            Bucket=s3_bucket, Key=f"lake/part-000{number}.jsonl.gz", Body=gzip.compress(line.encode())
+        )
+
+    def progress(records: Iterator[dict]) -> Iterator[dict]:
+        # Listed, then gone before it is read: S3 answers the download with an error.
+        client.delete_object(Bucket=s3_bucket, Key="lake/part-0002.jsonl.gz")
+        yield from records
+
+    result = catalog_import(locations=[f"s3://{s3_bucket}/lake"], progress=progress)
+
+    assert list(Title.objects.values_list("imdb_id", flat=True)) == ["tt0133093"]
+    (failed,) = result.failed
+    assert failed.startswith(f"s3://{s3_bucket}/lake/part-0002.jsonl.gz: could not be read (")
+    assert failed.endswith("; nothing imported from it")
+
+
 def test_a_reexport_to_s3_removes_the_parts_it_no_longer_writes(catalog, s3_bucket, s3_server):
     run_export(f"s3://{s3_bucket}/lake", "--lines-per-part", "1")
     titles_ingest(
