@@ -8,6 +8,7 @@ and the header wrapper also backs up every Django response (a debug 404, a stati
 import copy
 import json
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,16 +51,19 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Daphne's send is partial(Server.handle_reply, protocol), and the stream's flow control
+        # (apps/stream/flow.py) finds the connection as that partial's first argument: keep it.
+        connection = send.args[0] if isinstance(send, partial) and send.args else None
+        await self.app(scope, receive, partial(_send_with_headers, connection, send))
 
-        async def send_with_headers(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {bytes(name).lower() for name, _ in headers}
-                headers += [header for header in security_headers() if header[0] not in present]
-                message = {**message, "headers": headers}
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+async def _send_with_headers(_connection: object, send: Send, message: dict[str, Any]) -> None:
+    if message["type"] == "http.response.start":
+        headers = list(message.get("headers", []))
+        present = {bytes(name).lower() for name, _ in headers}
+        headers += [header for header in security_headers() if header[0] not in present]
+        message = {**message, "headers": headers}
+    await send(message)
 
 
 def host_is_allowed(host: str) -> bool:

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from apps.stream.models import EVENT_TYPES
-from apps.stream.schemas import EventOut, MoviePayload, StreamRequest, stream_request_parse
+from apps.stream.schemas import EVENT_ID_MAX, EventOut, MoviePayload, StreamRequest, stream_request_parse
 from apps.stream.selectors import events_after
 from cinestream.api_schemas import ErrorOut, ValidationErrorOut, error_response
 
@@ -18,15 +18,14 @@ TYPES_PATTERN = rf"^\s*(?:{_TYPE}\s*)?(?:,\s*(?:{_TYPE}\s*)?)*$"
 # What its `decade` accepts once pydantic trims Unicode white space: "1990s" or "1990".
 _TRIMMED = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
 DECADE_PATTERN = rf"^{_TRIMMED}(?:\d{{3}}0s?)?{_TRIMMED}$"
-# Event ids are PostgreSQL bigints (SQLite's integers are as wide).
-EVENT_ID_MAX = 2**63 - 1
 
 
-def _stream_id_schema() -> dict:
-    """The stream's resume id as StreamRequest bounds it, so the docs cannot drift from it."""
+def _stream_id_schema(*, blank: str) -> dict:
+    """The stream's resume id as StreamRequest bounds it, or a blank value, which it ignores."""
     schema = StreamRequest.model_json_schema()["properties"]["last_event_id"]
     integer = next(option for option in schema["anyOf"] if option.get("type") == "integer")
-    return {key: integer[key] for key in ("type", "minimum", "maximum") if key in integer}
+    bounded = {key: integer[key] for key in ("type", "minimum", "maximum") if key in integer}
+    return {"anyOf": [bounded, {"type": "string", "pattern": blank}]}
 
 
 class EventsQuery(Schema):
@@ -135,13 +134,13 @@ STREAM_DOC = {
             {
                 "name": "last_event_id",
                 "in": "query",
-                "schema": _stream_id_schema(),
+                "schema": _stream_id_schema(blank="^$"),
                 "description": "Resume after this event id.",
             },
             {
                 "name": "Last-Event-ID",
                 "in": "header",
-                "schema": _stream_id_schema(),
+                "schema": _stream_id_schema(blank="^[ \t]*$"),
                 "description": "Resume after this event id (what EventSource sends); wins over the query.",
             },
         ],

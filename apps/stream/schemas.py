@@ -10,6 +10,8 @@ from apps.stream.hub import StreamFilter
 from apps.stream.models import EVENT_TYPES
 
 _DECADE = re.compile(r"^(\d{3})0s?$")
+# Event ids are PostgreSQL bigints.
+EVENT_ID_MAX = 2**63 - 1
 
 
 def _comma_list(value: Any) -> list[str]:
@@ -27,7 +29,9 @@ class StreamRequest(BaseModel):
     genre: list[str] = Field(default_factory=list, description="Only movies of these genres (comma list).")
     decade: str | None = Field(default=None, description='Only movies of this decade: "1990s" or "1990".')
     types: list[str] = Field(default_factory=list, description="Only these event types (comma list).")
-    last_event_id: int | None = Field(default=None, ge=0, description="Resume after this event id.")
+    last_event_id: int | None = Field(
+        default=None, ge=0, le=EVENT_ID_MAX, description="Resume after this event id."
+    )
 
     @field_validator("genre", "types", mode="before")
     @classmethod
@@ -76,8 +80,6 @@ def stream_request_parse(data: dict[str, Any]) -> StreamRequest:
 
 # A real first message is well under 1 KB; a larger one is refused before it is parsed.
 SUBSCRIBE_MAX_BYTES = 8 * 1024
-# Event ids are PostgreSQL bigints.
-EVENT_ID_MAX = 2**63 - 1
 
 _Name = Annotated[str, StringConstraints(max_length=64)]
 _Names = Annotated[str, StringConstraints(max_length=512)] | Annotated[list[_Name], Field(max_length=32)]

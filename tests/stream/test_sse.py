@@ -197,7 +197,9 @@ def test_a_client_that_stops_reading_is_cut_off_and_memory_stays_bounded(start_s
     stalled = socket.socket()
     stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stalled.connect((host, port))
-    stalled.sendall(b"GET /api/movies/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+    stalled.sendall(
+        b"GET /api/movies/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    )
     try:
         rss_before = _rss_kib(daphne_pid)
         plot = "x" * 30_000
