@@ -368,6 +368,8 @@ AXES_COOLOFF_TIME = timedelta(seconds=_int("LOGIN_COOLOFF_SECONDS", default=15 *
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_LOCKOUT_CALLABLE = "cinestream.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Its start-up banner went to every command's stdout (stream_publish prints the event id there).
+AXES_VERBOSE = False
 # The client address is REMOTE_ADDR only: Daphne --proxy-headers already puts nginx's
 # X-Forwarded-For there, and a client-sent X-Forwarded-For must not pick a fresh address.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
