@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from pydantic import BaseModel
 
 from apps.stream import api as stream_api
-from cinestream.errors import DomainError
+from core.errors import DomainError
 
 
 class CineStreamApi(NinjaAPI):

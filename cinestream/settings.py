@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_structlog",
+    "core",
     "apps.accounts",
     "apps.analytics",
     "apps.catalog",

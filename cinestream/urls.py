@@ -4,7 +4,7 @@ from django.views.i18n import set_language
 
 from cinestream import views
 from cinestream.api import api
-from cinestream.health import healthz
+from core.health import healthz
 
 urlpatterns = [
     path("", views.home, name="home"),

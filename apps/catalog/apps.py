@@ -7,6 +7,3 @@ class CatalogConfig(AppConfig):
 
     name = "apps.catalog"
     verbose_name = _("Catalog")
-
-    def ready(self) -> None:
-        import cinestream.lookups  # noqa: F401  (registers `__any`, used by the pipeline's bulk passes)

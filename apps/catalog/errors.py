@@ -1,4 +1,4 @@
-from cinestream.errors import DomainError
+from core.errors import DomainError
 
 
 class TitleNotFound(DomainError):

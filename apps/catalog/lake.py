@@ -59,7 +59,7 @@ from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.clean import record_oversize
 from apps.catalog.services import BATCH_SIZE, IngestReport, titles_ingest
 from apps.scraping.records import TITLE_FIELDS
-from cinestream.errors import DomainError
+from core.errors import DomainError
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = f"_schema/v{SCHEMA_VERSION}.json"

@@ -32,9 +32,9 @@ from apps.scraping.records import TitleRecord
 from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
 from apps.stream.services import event_log_vacuum
-from cinestream.background import in_background
-from cinestream.bulk import bulk_session, rows_insert, rows_insert_new, tables_analyze, tables_vacuum
-from cinestream.collection import bulk_collection
+from core.background import in_background
+from core.bulk import bulk_session, rows_insert, rows_insert_new, tables_analyze, tables_vacuum
+from core.collection import bulk_collection
 
 BATCH_SIZE = 1000
 # Batches the datasets' reader may have ready (about 1 MB each, pickled) while names are stored.

@@ -38,7 +38,7 @@ from apps.scraping.imdb_client import (
     title_url,
 )
 from apps.scraping.models import ScrapeCircuit, ScrapeRun
-from cinestream.errors import DomainError
+from core.errors import DomainError
 
 logger = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.stream.errors import UnknownEventType
 from apps.stream.fanout import fanout_get
 from apps.stream.models import EVENT_TYPES, Event, EventCounter
-from cinestream.bulk import objects_insert, tables_vacuum
+from core.bulk import objects_insert, tables_vacuum
 
 logger = structlog.get_logger(__name__)
 
@@ -101,5 +101,5 @@ def events_prune(*, older_than: timedelta | None = None) -> int:
 
 
 def event_log_vacuum() -> None:
-    """Tidy the event log after a bulk import published many events (see cinestream.bulk.tables_vacuum)."""
+    """Tidy the event log after a bulk import published many events (see core.bulk.tables_vacuum)."""
     tables_vacuum(Event)

@@ -38,8 +38,8 @@ from django.db.models import Avg, Count, Max
 from apps.catalog.models import Credit, CreditRole, Genre, Person, RecommendationBucket, Title
 from apps.catalog.pipeline import limits
 from apps.stream.services import publish_many
-from cinestream.bulk import rows_update, tables_analyze
-from cinestream.collection import bulk_collection
+from core.bulk import rows_update, tables_analyze
+from core.collection import bulk_collection
 
 THEMES: dict[str, dict[str, frozenset[str]]] = {
     "Prison": {

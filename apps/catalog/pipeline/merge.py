@@ -29,7 +29,7 @@ from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
 from apps.catalog.pipeline.limits import rescued_bound
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
-from cinestream.bulk import rows_delete, rows_insert, rows_insert_new, rows_update
+from core.bulk import rows_delete, rows_insert, rows_insert_new, rows_update
 
 SOURCE_RANK = {Source.ADMIN: 4, Source.IMDB_PAGE: 3, Source.IMDB_DATASETS: 2, Source.LAKE_IMPORT: 1}
 MEASUREMENTS = frozenset({"rating", "votes"})

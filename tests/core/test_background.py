@@ -5,7 +5,7 @@ import os
 import pytest
 
 from apps.scraping.imdb_datasets import DatasetOutOfOrder
-from cinestream.background import BackgroundDied, in_background
+from core.background import BackgroundDied, in_background
 
 pytestmark = pytest.mark.embedded
 

@@ -5,6 +5,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import sync_to_async
+from celery import current_app
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
@@ -40,9 +41,8 @@ async def _channel_layer_check() -> None:
 
 
 def _broker_check() -> None:
-    from cinestream.celery import app
-
-    with app.connection_for_write() as broker:
+    # The project's app is the current one (cinestream/__init__.py loads it with Django).
+    with current_app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, interval_start=0, timeout=CHECK_TIMEOUT_SECONDS)
 
 
