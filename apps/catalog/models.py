@@ -156,6 +156,10 @@ class CreditRole(models.TextChoices):
     STAR = "star", _("Star")
 
 
+# Each role by the name of the list its people come in: records, lake lines and merges use it.
+CREDIT_ROLES = {"directors": CreditRole.DIRECTOR, "writers": CreditRole.WRITER, "stars": CreditRole.STAR}
+
+
 class Credit(models.Model):
     """A person's part in a title, in credit order (IMDb's `ordering`)."""
 

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.models import CREDIT_ROLES, Credit, Genre, LocalizedTitle, Person, Source, Title
 from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
 from apps.catalog.pipeline.limits import rescued_bound
 from apps.catalog.search import search_text_build
@@ -49,10 +49,9 @@ SCALAR_FIELDS = (
     "certificate",
     "keywords",
 )
-ROLES = {"directors": CreditRole.DIRECTOR, "writers": CreditRole.WRITER, "stars": CreditRole.STAR}
 AKA_COLUMNS = ["title", "name", "region", "language", "is_original", "ordering"]
 # A change to these moves a title between other titles' recommendations.
-NEIGHBOURLY = frozenset({"start_year", "genres", *ROLES})
+NEIGHBOURLY = frozenset({"start_year", "genres", *CREDIT_ROLES})
 
 
 @dataclass
@@ -152,7 +151,7 @@ class _Batch:
         if record.genres and sorted(record.genres) != sorted(self.genres[title.pk]) and take("genres"):
             self.new_genres[title.pk] = list(record.genres)
             self.genres[title.pk] = list(record.genres)
-        for attribute, role in ROLES.items():
+        for attribute, role in CREDIT_ROLES.items():
             credits = getattr(record, attribute)
             if not credits:
                 continue
