@@ -1,11 +1,9 @@
 """Export the catalog to the data lake: partitioned gzip JSON Lines in a folder or on S3."""
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from apps.catalog.lake import LINES_PER_PART, SCHEMA_PATH, LakeUnavailable, catalog_export
+from apps.catalog.management.reporting import CommandReport
 
 
 class Command(BaseCommand):
@@ -26,27 +24,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["lines_per_part"] < 1:
             raise CommandError("--lines-per-part: expected a number >= 1")
-        started = time.monotonic()
-
-        def progress(titles, total):
-            return tqdm(
-                titles,
-                total=total,
-                desc="titles",
-                unit=" titles",
-                unit_scale=True,
-                mininterval=1,
-                disable=options["verbosity"] == 0,
-            )
-
+        run = CommandReport(self, verbosity=options["verbosity"])
         try:
             manifest = catalog_export(
-                destination=options["out"], lines_per_part=options["lines_per_part"], progress=progress
+                destination=options["out"],
+                lines_per_part=options["lines_per_part"],
+                progress=lambda titles, total: run.bar(titles, label="titles", unit="titles", total=total),
             )
         except LakeUnavailable as exc:
             raise CommandError(str(exc)) from None
         partitions = len({file.scrape_date for file in manifest.files})
         self.stdout.write(
             f"exported {manifest.lines} titles to {options['out']}: files {len(manifest.files)}, "
-            f"partitions {partitions}; schema {SCHEMA_PATH}; {time.monotonic() - started:.1f} s"
+            f"partitions {partitions}; schema {SCHEMA_PATH}; {run.seconds()}"
         )

@@ -1,13 +1,9 @@
 """Import data-lake files (ours or other tools') into the catalog through the ETL pipeline."""
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from apps.catalog.lake import LakeUnavailable, catalog_import
-
-SHOWN_MALFORMED = 20
+from apps.catalog.management.reporting import CommandReport
 
 
 class Command(BaseCommand):
@@ -21,36 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="a file, a folder or s3://bucket/prefix")
 
     def handle(self, *args, **options) -> None:
-        started = time.monotonic()
-
-        def progress(records):
-            return tqdm(
-                records,
-                desc="lines",
-                unit=" lines",
-                unit_scale=True,
-                mininterval=1,
-                disable=options["verbosity"] == 0,
-            )
-
+        run = CommandReport(self, verbosity=options["verbosity"])
         try:
-            result = catalog_import(locations=options["paths"], progress=progress)
+            result = catalog_import(
+                locations=options["paths"],
+                progress=lambda records: run.bar(records, label="lines", unit="lines"),
+            )
         except LakeUnavailable as exc:
             raise CommandError(str(exc)) from None
-        report, seconds = result.titles, time.monotonic() - started
         failed = f" ({len(result.failed)} not imported)" if result.failed else ""
         self.stdout.write(
             f"files {len(result.files)}{failed}; lines {result.lines}; titles read {result.titles_read}, "
-            f"inserted {report.inserted}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"rejected {sum(report.rejected.values())}; events {report.events}; "
-            f"malformed lines {result.malformed_count}; {seconds:.1f} s"
+            f"{run.ingest_counts(result.titles)}; malformed lines {result.malformed_count}; {run.seconds()}"
         )
-        for reason, count in sorted(report.rejected.items()):
-            self.stdout.write(f"  rejected ({reason}): {count}; first: {report.rejected_first[reason]}")
-        for problem in result.malformed[:SHOWN_MALFORMED]:
-            self.stdout.write(f"  malformed: {problem}")
-        if result.malformed_count > SHOWN_MALFORMED:
-            self.stdout.write(f"  … and {result.malformed_count - SHOWN_MALFORMED} more malformed lines")
+        run.rejected_write(result.titles)
+        run.problems_write(result.malformed, count=result.malformed_count, kind="malformed")
         for problem in result.failed:
             self.stderr.write(f"import_catalog: {problem}")
         if result.failed:

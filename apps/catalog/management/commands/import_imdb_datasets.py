@@ -1,12 +1,11 @@
 """Import IMDb's non-commercial datasets into the catalog through the ETL pipeline."""
 
-import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
+from apps.catalog.management.reporting import CommandReport
 from apps.catalog.pipeline.normalize import TITLE_TYPES
 from apps.catalog.services import imdb_datasets_import
 from apps.scraping.imdb_datasets import (
@@ -43,35 +42,25 @@ class Command(BaseCommand):
         if options["dir"] is not None and not options["dir"].is_dir():
             raise CommandError(f"--dir: {options['dir']} is not a folder")
         files = DatasetFiles(folder=options["dir"], base_url=options["url"])
-        started = time.monotonic()
-
-        def progress(items, label):
-            return tqdm(
-                items,
-                desc=label,
-                unit=" rows",
-                unit_scale=True,
-                mininterval=1,
-                disable=options["verbosity"] == 0,
-            )
-
+        run = CommandReport(self, verbosity=options["verbosity"])
         try:
             result = imdb_datasets_import(
-                files, types=types, min_votes=options["min_votes"], progress=progress
+                files,
+                types=types,
+                min_votes=options["min_votes"],
+                progress=lambda items, label: run.bar(items, label=label, unit="rows"),
             )
         except (DatasetUnavailable, DatasetOutOfOrder, DatasetHeaderMismatch) as exc:
             raise CommandError(str(exc)) from None
-        report, seconds = result.titles, time.monotonic() - started
         self.stdout.write(
-            f"people {result.people}; titles read {report.read}, inserted {report.inserted}, "
-            f"updated {report.updated}, unchanged {report.unchanged}, rejected {sum(report.rejected.values())}; "
-            f"events {report.events}; malformed lines {len(result.malformed)}; {seconds:.1f} s"
+            f"people {result.people}; titles read {result.titles.read}, {run.ingest_counts(result.titles)}; "
+            f"malformed lines {len(result.malformed)}; {run.seconds()}"
         )
         if result.skipped_files:
             self.stdout.write(
                 f"  unchanged since the last import, not read again: {', '.join(result.skipped_files)}"
             )
-        for reason, count in sorted(report.rejected.items()):
-            self.stdout.write(f"  rejected ({reason}): {count}; first: {report.rejected_first[reason]}")
-        for problem in result.malformed[:20]:
-            self.stdout.write(f"  malformed: {problem}")
+        if result.sorted_files:
+            self.stdout.write(f"  not sorted by id, sorted on disk first: {', '.join(result.sorted_files)}")
+        run.rejected_write(result.titles)
+        run.problems_write(result.malformed, count=len(result.malformed), kind="malformed")

@@ -1,12 +1,11 @@
 """Scrape IMDb pages (titles, a chart, a search or list) with headless Chromium into the catalog."""
 
 import signal
-import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
+from apps.catalog.management.reporting import CommandReport, titles_counts
 from apps.catalog.services import imdb_pages_store
 from apps.scraping.browser import BrowserUnavailable, browsers_cleanup_install
 from apps.scraping.imdb_client import CHARTS
@@ -50,13 +49,8 @@ class Command(BaseCommand):
         except CircuitOpen as exc:
             raise CommandError(str(exc)) from None
 
-        bar = tqdm(
-            total=None,
-            desc="IMDb pages",
-            unit=" pages",
-            mininterval=0.5,
-            disable=options["verbosity"] == 0,
-        )
+        run = CommandReport(self, verbosity=options["verbosity"])
+        bar = run.bar(label="IMDb pages", unit="pages", is_scaled=False, mininterval=0.5)
 
         def progress(summary: ScrapeSummary) -> None:
             if summary.total_pages is not None and bar.total != summary.total_pages:
@@ -69,7 +63,6 @@ class Command(BaseCommand):
         # SIGTERM (systemd, a CI limit, `kill`) ends the run like Ctrl+C: browsers closed,
         # what was read stored, the run recorded as interrupted.
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
-        started = time.monotonic()
         try:
             if options["title"]:
                 summary = scrape_titles(
@@ -104,15 +97,19 @@ class Command(BaseCommand):
             # Browsers may still be closing: a SIGTERM from here on still kills them first.
             browsers_cleanup_install()
             bar.close()
-        seconds = time.monotonic() - started
+        counts = titles_counts(
+            inserted=summary.inserted,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            rejected=summary.rejected,
+            events=summary.events,
+        )
         self.stdout.write(
             f"pages {summary.pages}, records {summary.records}, blocked {summary.blocked}, "
-            f"failed {summary.failed}; titles inserted {summary.inserted}, updated {summary.updated}, "
-            f"unchanged {summary.unchanged}, rejected {summary.rejected}; events {summary.events}; "
-            f"{seconds:.1f} s (browsers {settings.SCRAPER_BROWSERS}, delay {settings.SCRAPER_DELAY_SECONDS} s)"
+            f"failed {summary.failed}; titles {counts}; {run.seconds()} "
+            f"(browsers {settings.SCRAPER_BROWSERS}, delay {settings.SCRAPER_DELAY_SECONDS} s)"
         )
-        for problem in summary.problems[:20]:
-            self.stdout.write(f"  {problem}")
+        run.problems_write(summary.problems, count=len(summary.problems))
         if summary.circuit is not None:
             raise CommandError(
                 f"{summary.circuit}. Close it sooner in the admin (Scrape circuits) "
