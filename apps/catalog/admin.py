@@ -11,6 +11,18 @@ from apps.catalog.models import Credit, Genre, LocalizedTitle, Person, Source, T
 from apps.catalog.search import search_fold
 from apps.catalog.services import title_admin_saved
 
+# Where a title's values came from: written by the pipeline (and by save_model for an edit
+# here), so shown but never edited.
+PROVENANCE_FIELDS = (
+    "source",
+    "source_url",
+    "scraped_at",
+    "field_sources",
+    "rescued_data",
+    "created_at",
+    "updated_at",
+)
+
 
 class CreditInline(admin.TabularInline):
     model = Credit
@@ -37,15 +49,7 @@ class TitleAdmin(admin.ModelAdmin):
     filter_horizontal = ("genres",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (CreditInline, LocalizedTitleInline)
-    readonly_fields = (
-        "source",
-        "source_url",
-        "scraped_at",
-        "field_sources",
-        "rescued_data",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = PROVENANCE_FIELDS
     fieldsets = (
         (
             None,
@@ -85,15 +89,7 @@ class TitleAdmin(admin.ModelAdmin):
             _("Provenance"),
             {
                 "classes": ("collapse",),
-                "fields": (
-                    "source",
-                    "source_url",
-                    "scraped_at",
-                    "field_sources",
-                    "rescued_data",
-                    "created_at",
-                    "updated_at",
-                ),
+                "fields": PROVENANCE_FIELDS,
             },
         ),
     )

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -59,43 +61,45 @@ def _scrape_paused(task, exc: CircuitOpen) -> dict:
     return {"circuit_open": True, "message": str(exc)}
 
 
-@shared_task(bind=True, **SCRAPE_RETRY)
-def scrape_titles_task(self, ids: list[str], languages: list[str] | None = None) -> dict:
-    """IMDb title pages into the catalog; idempotent: unchanged titles store and publish nothing."""
+def _scrape_unless_blocked(task, scrape: Callable[[], dict]) -> dict:
+    """Run `scrape` only while IMDb's circuit is closed; paused (see above) while it is open."""
     try:
         circuit_check()
     except CircuitOpen as exc:
-        return _scrape_paused(self, exc)
-    return scrape_titles(ids=ids, languages=languages or ["en"], store=imdb_pages_store).as_dict()
+        return _scrape_paused(task, exc)
+    return scrape()
+
+
+@shared_task(bind=True, **SCRAPE_RETRY)
+def scrape_titles_task(self, ids: list[str], languages: list[str] | None = None) -> dict:
+    """IMDb title pages into the catalog; idempotent: unchanged titles store and publish nothing."""
+    return _scrape_unless_blocked(
+        self,
+        lambda: scrape_titles(ids=ids, languages=languages or ["en"], store=imdb_pages_store).as_dict(),
+    )
 
 
 @shared_task(bind=True, **SCRAPE_RETRY)
 def scrape_chart_task(self, name: str, limit: int | None = None, languages: list[str] | None = None) -> dict:
-    try:
-        circuit_check()
-    except CircuitOpen as exc:
-        return _scrape_paused(self, exc)
-    return scrape_chart(
-        name=name, limit=limit, languages=languages or ["en"], store=imdb_pages_store
-    ).as_dict()
+    return _scrape_unless_blocked(
+        self,
+        lambda: scrape_chart(
+            name=name, limit=limit, languages=languages or ["en"], store=imdb_pages_store
+        ).as_dict(),
+    )
 
 
 @shared_task(bind=True, **SCRAPE_RETRY)
 def scrape_url_task(self, url: str, limit: int | None = None, languages: list[str] | None = None) -> dict:
-    try:
-        circuit_check()
-    except CircuitOpen as exc:
-        return _scrape_paused(self, exc)
-    return scrape_url(url=url, limit=limit, languages=languages or ["en"], store=imdb_pages_store).as_dict()
+    return _scrape_unless_blocked(
+        self,
+        lambda: scrape_url(
+            url=url, limit=limit, languages=languages or ["en"], store=imdb_pages_store
+        ).as_dict(),
+    )
 
 
-@shared_task(bind=True, **SCRAPE_RETRY)
-def scrape_daily_refresh_task(self) -> dict:
-    """IMDb's top chart, then the pages of the titles the site shows most (SCRAPER_DAILY_*)."""
-    try:
-        circuit_check()
-    except CircuitOpen as exc:
-        return _scrape_paused(self, exc)
+def _daily_refresh() -> dict:
     languages = settings.SCRAPER_DAILY_LANGUAGES
     chart = scrape_chart(name="top", languages=languages, store=imdb_pages_store)
     if chart.is_circuit_open:
@@ -103,3 +107,9 @@ def scrape_daily_refresh_task(self) -> dict:
     ids = titles_most_shown(count=settings.SCRAPER_DAILY_TITLES)
     titles = scrape_titles(ids=ids, languages=languages, store=imdb_pages_store) if ids else None
     return {"chart": chart.as_dict(), "titles": titles.as_dict() if titles else None}
+
+
+@shared_task(bind=True, **SCRAPE_RETRY)
+def scrape_daily_refresh_task(self) -> dict:
+    """IMDb's top chart, then the pages of the titles the site shows most (SCRAPER_DAILY_*)."""
+    return _scrape_unless_blocked(self, _daily_refresh)
