@@ -7,3 +7,8 @@ class CatalogConfig(AppConfig):
 
     name = "apps.catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from apps.catalog.events import movie_event_register
+
+        movie_event_register()

@@ -7,3 +7,8 @@ class ShowtimesConfig(AppConfig):
 
     name = "apps.showtimes"
     verbose_name = _("Showtimes")
+
+    def ready(self) -> None:
+        from apps.showtimes.events import showtimes_event_register
+
+        showtimes_event_register()

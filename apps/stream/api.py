@@ -1,23 +1,38 @@
-"""The event log over JSON, and the documentation of the live stream."""
+"""The event log over JSON, and the documentation of the live stream.
+
+Documented from the registry (apps/stream/registry.py): the event types, their payload
+models and the tag filters are what the publishers registered in their AppConfig.ready,
+which runs before any URLconf imports this module.
+"""
+
+import re
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from apps.stream.models import EVENT_TYPES
-from apps.stream.schemas import EVENT_ID_MAX, EventOut, MoviePayload, StreamRequest, stream_request_parse
+from apps.stream.registry import event_tags, event_types
+from apps.stream.schemas import (
+    EVENT_ID_MAX,
+    TAG_FILTER_MAX_CHARS,
+    EventOut,
+    StreamRequest,
+    stream_request_parse,
+)
 from apps.stream.selectors import events_after
 from cinestream.api_schemas import ErrorOut, ValidationErrorOut, error_response
 
 router = Router(tags=["stream"])
 
-# What stream_request_parse accepts for `types`: a comma list of known types, items trimmed
-# (Python's whitespace, as str.strip), empty items skipped; "" means every type.
-_TYPE = "(?:" + "|".join(EVENT_TYPES) + ")"
-TYPES_PATTERN = rf"^\s*(?:{_TYPE}\s*)?(?:,\s*(?:{_TYPE}\s*)?)*$"
-# What its `decade` accepts once pydantic trims Unicode white space: "1990s" or "1990".
-_TRIMMED = r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
-DECADE_PATTERN = rf"^{_TRIMMED}(?:\d{{3}}0s?)?{_TRIMMED}$"
+
+def comma_list_pattern(item: str) -> str:
+    """What stream_request_parse accepts for a list filter: a comma list of `item`s, each
+    trimmed (Python's white space, as str.strip), empty items skipped; "" means no filter."""
+    return rf"^\s*(?:(?:{item})\s*)?(?:,\s*(?:(?:{item})\s*)?)*$"
+
+
+_EVENT_TYPES = list(event_types())
+TYPES_PATTERN = comma_list_pattern("|".join(re.escape(name) for name in _EVENT_TYPES))
 
 
 def _stream_id_schema(*, blank: str) -> dict:
@@ -34,7 +49,7 @@ class EventsQuery(Schema):
     # Checked by stream_request_parse (400, as on the stream); the pattern documents it.
     types: str = Field(
         "",
-        description=f"Comma list of event types ({', '.join(EVENT_TYPES)}); empty for all.",
+        description=f"Comma list of event types ({', '.join(_EVENT_TYPES)}); empty for all.",
         json_schema_extra={"pattern": TYPES_PATTERN},
     )
 
@@ -66,25 +81,21 @@ STREAM_EVENT = {
             "pattern": "^[0-9]+$",
             "description": "The event id; send it back to resume.",
         },
-        "event": {"type": "string", "enum": [*EVENT_TYPES, "reset"]},
+        "event": {"type": "string", "enum": [*_EVENT_TYPES, "reset"]},
         "data": {"type": "string", "description": "One line of JSON."},
         "retry": {"type": "integer", "minimum": 0},
     },
     "oneOf": [
-        {
-            "properties": {
-                "event": {"const": "movie"},
-                "data": _sse_data({"$ref": "#/components/schemas/MoviePayload"}),
-            },
-            "required": ["id"],
-        },
-        {
-            "properties": {
-                "event": {"enum": [name for name in EVENT_TYPES if name != "movie"]},
-                "data": _sse_data({"type": "object"}),
-            },
-            "required": ["id"],
-        },
+        *(
+            {
+                "properties": {
+                    "event": {"const": name},
+                    "data": _sse_data({"$ref": f"#/components/schemas/{event_type.payload.__name__}"}),
+                },
+                "required": ["id"],
+            }
+            for name, event_type in event_types().items()
+        ),
         {
             "description": "The log no longer holds the events after your id: reload, then reconnect.",
             "properties": {
@@ -97,39 +108,48 @@ STREAM_EVENT = {
     ],
 }
 
+TAG_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "schema": {
+            "type": "string",
+            "maxLength": TAG_FILTER_MAX_CHARS,
+            "pattern": comma_list_pattern(tag.pattern),
+        },
+        "description": f"{tag.description} Comma list; an event carrying any of them matches "
+        "(case-insensitive). Events without this tag do not match.",
+    }
+    for name, tag in event_tags().items()
+]
+
 STREAM_DOC = {
     "get": {
         "tags": ["stream"],
         "operationId": "movie_stream",
         "summary": "Live stream of catalog changes (Server-Sent Events)",
         "description": (
-            "`text/event-stream`. Each event is `id: <event id>`, `event: <type>` (`movie`, "
-            "`showtimes`, `trend`) and `data: <one line of JSON>` (for `movie`, a MoviePayload), "
-            "then a blank line. The stream starts with `retry: <ms>` and sends `: heartbeat` "
-            "comments every 15 s. Reconnect with the `Last-Event-ID` header (or `last_event_id`) "
+            "`text/event-stream`. Each event is `id: <event id>`, `event: <type>` (one of the types "
+            f"its publishers registered: {', '.join(f'`{name}`' for name in _EVENT_TYPES)}) and "
+            "`data: <one line of JSON>` (the payload model that type registered), then a blank line. "
+            "The stream starts with `retry: <ms>` and sends `: heartbeat` comments every 15 s. "
+            "Filters: `types` picks event types; every other parameter is a tag filter (publishers "
+            "pass tags with each event): a comma list of values, any of which matches, "
+            "case-insensitive; several filters must all match; an unknown one is a 400 naming it. "
+            "Reconnect with the `Last-Event-ID` header (or `last_event_id`) "
             "to receive every stored event after that id, then live ones, without gap or duplicate; "
             "an id older than the retention window gets `event: reset` (reload). A client that "
-            "reads too slowly is disconnected and may resume. The same events are served over "
-            'WebSocket at `/ws/movies/` (first message: `{"type": "subscribe", "last_event_id": N}`).'
+            "reads too slowly is disconnected and may resume. The same events and filters are "
+            'served over WebSocket at `/ws/movies/` (first message: `{"type": "subscribe", '
+            '"last_event_id": N, "genre": "Drama"}`; tag filters may also go in a `tags` object).'
         ),
         "parameters": [
-            {
-                "name": "genre",
-                "in": "query",
-                "schema": {"type": "string"},
-                "description": "Comma list of genres; any of them matches.",
-            },
-            {
-                "name": "decade",
-                "in": "query",
-                "schema": {"type": "string", "pattern": DECADE_PATTERN},
-                "description": '"1990s" or "1990".',
-            },
+            *TAG_PARAMETERS,
             {
                 "name": "types",
                 "in": "query",
                 "schema": {"type": "string", "pattern": TYPES_PATTERN},
-                "description": f"Comma list of event types ({', '.join(EVENT_TYPES)}).",
+                "description": f"Comma list of event types ({', '.join(_EVENT_TYPES)}).",
             },
             {
                 "name": "last_event_id",
@@ -154,4 +174,8 @@ STREAM_DOC = {
         },
     }
 }
-DOCUMENTED_SCHEMAS = {"MoviePayload": MoviePayload, "EventOut": EventOut, "ErrorOut": ErrorOut}
+DOCUMENTED_SCHEMAS: dict[str, type[BaseModel]] = {
+    **{event_type.payload.__name__: event_type.payload for event_type in event_types().values()},
+    "EventOut": EventOut,
+    "ErrorOut": ErrorOut,
+}

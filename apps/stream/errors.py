@@ -5,6 +5,12 @@ class UnknownEventType(DomainError):
     code = "unknown_event_type"
 
 
+class InvalidEventTags(DomainError):
+    """A publisher passed a tag its event type did not register, or a value its pattern refuses."""
+
+    code = "invalid_event_tags"
+
+
 class InvalidStreamRequest(DomainError):
     code = "invalid_stream_request"
 

@@ -29,7 +29,7 @@ ConnectedHandler = Callable[[], Awaitable[None]]
 
 def event_message(event: "Event") -> bytes:
     return json.dumps(
-        {"id": event.id, "type": event.type, "payload": event.payload},
+        {"id": event.id, "type": event.type, "payload": event.payload, "tags": event.tags},
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()

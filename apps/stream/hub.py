@@ -37,25 +37,27 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class EncodedEvent:
-    """An event as it goes on the wire, encoded once per process."""
+    """An event as it goes on the wire, encoded once per process, with its tags casefolded."""
 
     id: int
     type: str
-    genres: frozenset[str]
-    decade: str | None
+    tags: dict[str, frozenset[str]]
     sse: bytes
     data: str
 
     @classmethod
-    def from_parts(cls, event_id: int, event_type: str, payload: dict[str, Any]) -> "EncodedEvent":
+    def from_parts(
+        cls, event_id: int, event_type: str, payload: dict[str, Any], tags: dict[str, Any] | None = None
+    ) -> "EncodedEvent":
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        genres = payload.get("genre") if isinstance(payload, dict) else None
-        decade = payload.get("decade_category") if isinstance(payload, dict) else None
         return cls(
             id=event_id,
             type=event_type,
-            genres=frozenset(str(g).casefold() for g in genres) if isinstance(genres, list) else frozenset(),
-            decade=str(decade).casefold() if decade else None,
+            tags={
+                name: frozenset(str(value).casefold() for value in values)
+                for name, values in (tags or {}).items()
+                if isinstance(values, list)
+            },
             sse=f"id: {event_id}\nevent: {event_type}\ndata: {data}\n\n".encode(),
             data=data,
         )
@@ -89,18 +91,19 @@ Frame = EncodedEvent | Signal
 
 @dataclass(frozen=True, slots=True)
 class StreamFilter:
-    """Which events a connection wants. Genre and decade only match payloads that carry them."""
+    """Which events a connection wants: one of `types` (if any) and every tag filter.
 
-    genres: frozenset[str] = frozenset()
-    decade: str | None = None
+    A tag filter matches an event carrying any of its values under that tag (values are
+    casefolded on both sides); an event without the tag does not match it.
+    """
+
     types: frozenset[str] = frozenset()
+    tags: tuple[tuple[str, frozenset[str]], ...] = ()
 
     def matches(self, event: EncodedEvent) -> bool:
         if self.types and event.type not in self.types:
             return False
-        if self.genres and not (self.genres & event.genres):
-            return False
-        return not (self.decade and event.decade != self.decade)
+        return all(wanted & event.tags.get(name, frozenset()) for name, wanted in self.tags)
 
 
 # What one connection writes at a time (Twisted pauses a producer past 64 KB buffered).
@@ -256,7 +259,9 @@ class Hub:
     async def _on_message(self, raw: bytes) -> None:
         try:
             message = json.loads(raw)
-            event = EncodedEvent.from_parts(message["id"], message["type"], message["payload"])
+            event = EncodedEvent.from_parts(
+                message["id"], message["type"], message["payload"], message.get("tags")
+            )
         except (ValueError, KeyError, TypeError) as exc:
             logger.warning("stream_message_unreadable", error=str(exc))
             return
@@ -270,7 +275,9 @@ class Hub:
                 rows = await _events_after(after_id=self.last_id, limit=CATCH_UP_PAGE)
                 if not rows:
                     return
-                await self.dispatch(EncodedEvent.from_parts(row.id, row.type, row.payload) for row in rows)
+                await self.dispatch(
+                    EncodedEvent.from_parts(row.id, row.type, row.payload, row.tags) for row in rows
+                )
                 if len(rows) < CATCH_UP_PAGE:
                     return
 
@@ -358,7 +365,7 @@ class Hub:
                 return
             batch = []
             for row in rows:
-                event = EncodedEvent.from_parts(row.id, row.type, row.payload)
+                event = EncodedEvent.from_parts(row.id, row.type, row.payload, row.tags)
                 subscriber.cursor = event.id
                 if subscriber.filter.matches(event):
                     batch.append(event)

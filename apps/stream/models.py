@@ -3,9 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Every event type a stream can carry; the apps that publish them own their payloads.
-EVENT_TYPES = ("movie", "showtimes", "trend")
-
 
 class Event(models.Model):
     """One published change. Ids are gapless and become visible in id order (see services)."""
@@ -13,6 +10,8 @@ class Event(models.Model):
     id = models.BigIntegerField(primary_key=True)
     type = models.CharField(_("type"), max_length=32)
     payload = models.JSONField(_("payload"))
+    # Filter tags as the publisher passed them ({"genre": ["Drama"], ...}; see registry.py).
+    tags = models.JSONField(_("tags"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:

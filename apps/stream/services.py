@@ -1,6 +1,6 @@
 """Publishing to the event log (a transactional outbox) and pruning it."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -10,11 +10,17 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from pydantic import BaseModel
 
-from apps.stream.errors import UnknownEventType
 from apps.stream.fanout import fanout_get
-from apps.stream.models import EVENT_TYPES, Event, EventCounter
+from apps.stream.models import Event, EventCounter
+from apps.stream.registry import EventTag as EventTag  # publishers register through services
+from apps.stream.registry import event_tags_check, event_type_get
+from apps.stream.registry import event_type_register as event_type_register
 from core.bulk import objects_insert, tables_vacuum
+
+Payload = BaseModel | Mapping[str, Any]
+Tags = Mapping[str, str | Iterable[str]]
 
 logger = structlog.get_logger(__name__)
 
@@ -59,22 +65,29 @@ def _ids_reserve(count: int) -> int:
     raise RuntimeError("the stream event counter could not be read")
 
 
-def publish(event_type: str, payload: Mapping[str, Any]) -> Event:
-    """Store one event in the caller's transaction; announce it once that commits."""
-    return publish_many(event_type, [payload])[0]
+def publish(event_type: str, payload: Payload, *, tags: Tags | None = None) -> Event:
+    """Store one event with its filter tags in the caller's transaction; announce it once that commits."""
+    return publish_many(event_type, [payload], tags=None if tags is None else [tags])[0]
 
 
-def publish_many(event_type: str, payloads: Iterable[Mapping[str, Any]]) -> list[Event]:
+def publish_many(
+    event_type: str, payloads: Iterable[Payload], *, tags: Sequence[Tags | None] | None = None
+) -> list[Event]:
     """Store events in the caller's transaction, in order; announce them after commit.
 
-    The ids are taken under the counter's row lock, which is held until the caller's
-    transaction ends: call this late in the transaction, after the data it describes
-    is written, so that other publishers wait as briefly as possible. A payload over
-    EVENT_PAYLOAD_MAX_BYTES raises EventPayloadTooLarge before any of them is stored.
+    A payload is the model its type registered (apps/stream/registry.py), stored as its
+    JSON; a mapping is stored as given, for events published by hand. `tags[i]` are the
+    filter tags of `payloads[i]`, checked against the registered ones. The ids are taken
+    under the counter's row lock, which is held until the caller's transaction ends: call
+    this late in the transaction, after the data it describes is written, so that other
+    publishers wait as briefly as possible. A payload over EVENT_PAYLOAD_MAX_BYTES raises
+    EventPayloadTooLarge, a bad tag InvalidEventTags, before any of them is stored.
     """
-    if event_type not in EVENT_TYPES:
-        raise UnknownEventType(f"unknown event type {event_type!r}; expected one of {', '.join(EVENT_TYPES)}")
-    payloads = [dict(payload) for payload in payloads]
+    registered = event_type_get(event_type)
+    payloads = [_payload_dict(registered.payload, payload) for payload in payloads]
+    if tags is not None and len(tags) != len(payloads):
+        raise ValueError(f"{len(payloads)} payloads but {len(tags)} tag sets")
+    tag_sets = [event_tags_check(registered, event_tags) for event_tags in tags or [None] * len(payloads)]
     for payload in payloads:
         _payload_check(event_type, payload)
     if not payloads:
@@ -83,12 +96,20 @@ def publish_many(event_type: str, payloads: Iterable[Mapping[str, Any]]) -> list
         last_id = _ids_reserve(len(payloads))
         first_id = last_id - len(payloads) + 1
         events = [
-            Event(id=first_id + offset, type=event_type, payload=payload)
-            for offset, payload in enumerate(payloads)
+            Event(id=first_id + offset, type=event_type, payload=payload, tags=event_tags)
+            for offset, (payload, event_tags) in enumerate(zip(payloads, tag_sets, strict=True))
         ]
         objects_insert(events)  # COPY on PostgreSQL: a full import publishes one event per title
         transaction.on_commit(lambda: fanout_get().announce(events))
     return events
+
+
+def _payload_dict(model: type[BaseModel], payload: Payload) -> dict[str, Any]:
+    if isinstance(payload, BaseModel):
+        if not isinstance(payload, model):
+            raise TypeError(f"expected a {model.__name__} payload, got a {type(payload).__name__}")
+        return payload.model_dump(mode="json")
+    return dict(payload)
 
 
 def events_prune(*, older_than: timedelta | None = None) -> int:

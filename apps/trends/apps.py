@@ -7,3 +7,8 @@ class TrendsConfig(AppConfig):
 
     name = "apps.trends"
     verbose_name = _("Trends")
+
+    def ready(self) -> None:
+        from apps.trends.events import trend_event_register
+
+        trend_event_register()

@@ -10,3 +10,11 @@ def movie_payload(n: int, **fields: object) -> dict:
         "decade_category": "1990s",
         **fields,
     }
+
+
+def movie_tags(payload: dict) -> dict:
+    """The filter tags the catalog would pass with this payload (apps/catalog/events.py: movie_tags)."""
+    tags = {"genre": payload.get("genre", [])}
+    if payload.get("decade_category"):
+        tags["decade"] = [payload["decade_category"]]
+    return tags

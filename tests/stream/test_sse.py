@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.stream.models import Event
 from apps.stream.services import publish, publish_many
 from tests.factories.stream import movie_payload as movie
+from tests.factories.stream import movie_tags
 from tests.support.sse import SseClient
 
 pytestmark = pytest.mark.embedded
@@ -63,8 +64,10 @@ def test_stream_sends_a_retry_hint_and_heartbeats(stream_server):
 def test_filters_pass_only_matching_events(stream_server, query, expected_titles):
     client = SseClient(stream_server, f"/api/movies/stream?{query}")
     try:
-        publish("movie", movie(1, title="Drama 1990s"))
-        publish("movie", movie(2, title="Comedy 1980s", genre=["Comedy"], decade_category="1980s"))
+        drama = movie(1, title="Drama 1990s")
+        comedy = movie(2, title="Comedy 1980s", genre=["Comedy"], decade_category="1980s")
+        publish("movie", drama, tags=movie_tags(drama))
+        publish("movie", comedy, tags=movie_tags(comedy))
         publish("showtimes", {"title": "Kyiv showtimes", "city": "Kyiv"})
         last = publish("trend", {"title": "marker"})
 

@@ -16,6 +16,7 @@ from apps.stream.hub import hub_get
 from apps.stream.selectors import event_last_id
 from apps.stream.services import publish, publish_many
 from tests.factories.stream import movie_payload as movie
+from tests.factories.stream import movie_tags
 from tests.support.sse import SseClient
 
 pytestmark = pytest.mark.embedded
@@ -43,11 +44,11 @@ def test_filters_from_the_query_and_the_message_apply(stream_server):
     with connect(ws_url(stream_server, "genre=Comedy"), open_timeout=10) as socket:
         # Resuming from the current id makes the test independent of when the server attaches.
         socket.send(json.dumps({"type": "subscribe", "decade": "1980s", "last_event_id": event_last_id()}))
-        publish("movie", movie(1, genre=["Comedy"], decade_category="1990s"))
-        publish("movie", movie(2, genre=["Drama"], decade_category="1980s"))
-        wanted = publish("movie", movie(3, genre=["Comedy"], decade_category="1980s"))
+        for n, genre, decade in [(1, "Comedy", "1990s"), (2, "Drama", "1980s"), (3, "Comedy", "1980s")]:
+            payload = movie(n, genre=[genre], decade_category=decade)
+            last = publish("movie", payload, tags=movie_tags(payload))
 
-        assert json.loads(socket.recv(timeout=10))["id"] == wanted.id
+        assert json.loads(socket.recv(timeout=10))["id"] == last.id
 
 
 def test_invalid_first_message_gets_an_error_frame_and_close(stream_server):
