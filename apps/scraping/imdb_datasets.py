@@ -3,9 +3,11 @@
 Files are gzip TSV: a header row, tab-separated, `\\N` for null and no quoting (a `"`
 is data). Every title file is sorted by tconst, so one pass merge-joins title.basics
 with ratings, crew, principals and akas, holding only the current title's rows in
-memory. A file out of tconst order stops the import with a clear error rather than
-silently losing rows. Records are raw dictionaries in the shape of
-`apps.scraping.records.TitleRecord`; names (name.basics) stream separately.
+memory. A line out of tconst order (line_key's order) raises DatasetOutOfOrder naming
+its file rather than silently losing rows; such a file can be sorted on disk first
+(imdb_datasets_sort.py) and read from its sorted copy (DatasetFiles.sorted_copies).
+Records are raw dictionaries in the shape of `apps.scraping.records.TitleRecord`, or an
+UnchangedTitle; names (name.basics) stream separately.
 
 Columns are read by name, so a header that is not IMDb's (columns swapped, renamed,
 added or missing) would store values under the wrong fields: every file's header is
@@ -56,7 +58,11 @@ class DatasetUnavailable(Exception):
 
 
 class DatasetOutOfOrder(Exception):
-    """A title file is not sorted by tconst, so it cannot be merge-joined."""
+    """A title file is not sorted by tconst, so it cannot be merge-joined; `name` says which."""
+
+    def __init__(self, message: str, *, name: str | None = None) -> None:
+        super().__init__(message)
+        self.name = name  # kept through pickling (BaseException pickles __dict__)
 
 
 class DatasetHeaderMismatch(Exception):
@@ -81,6 +87,13 @@ def header_check(name: str, line: str | None) -> list[str]:
     return header
 
 
+@dataclass(frozen=True, slots=True)
+class UnchangedTitle:
+    """A title whose lines in every file read hash as at the last import: nothing to store."""
+
+    imdb_id: str
+
+
 @dataclass
 class ReadStats:
     rows: int = 0
@@ -100,6 +113,9 @@ class DatasetFiles:
         self.folder = folder
         self.base_url = (base_url or settings.IMDB_DATASETS_URL).rstrip("/")
         self.timeout = timeout
+        # name -> a sorted plain-text copy read instead of the file (imdb_datasets_sort.py);
+        # fingerprints stay the original file's.
+        self.sorted_copies: dict[str, Path] = {}
 
     def fingerprint(self, name: str) -> str | None:
         """What identifies this version of a file: its SHA-256, or the server's ETag; None
@@ -121,6 +137,8 @@ class DatasetFiles:
     def open(self, name: str, stack: ExitStack) -> IO[str]:
         filename = f"{name}.tsv.gz"
         try:
+            if name in self.sorted_copies:
+                return stack.enter_context(self.sorted_copies[name].open(encoding="utf-8", newline=""))
             if self.folder is not None:
                 raw: IO[bytes] = stack.enter_context((self.folder / filename).open("rb"))
             else:
@@ -136,7 +154,7 @@ class DatasetFiles:
             raise DatasetUnavailable(f"{filename}: {exc}") from exc
 
 
-def _lines(stream: IO[str], name: str) -> Iterator[str]:
+def lines_read(stream: IO[str], name: str) -> Iterator[str]:
     try:
         yield from stream
     except (OSError, EOFError, UnicodeDecodeError) as exc:
@@ -159,6 +177,11 @@ def headers_check(files: "DatasetFiles", names: Iterable[str] = (*TITLE_FILES, N
 # Title ids as zero-padded digits compare as numbers do (tt9999999 < tt10000000).
 KEY_WIDTH = 12
 BLOCK_CHARS = 1 << 20
+
+
+def line_key(line: str) -> str:
+    """The order of a file's lines: its id's digits (after tt/nm), compared as numbers."""
+    return line[2 : line.find("\t")].zfill(KEY_WIDTH)
 
 
 class _TitleFile:
@@ -190,13 +213,14 @@ class _TitleFile:
         last = self.keys[-1] if self.keys else ""
         self.first_number += len(self.lines)
         self.lines = self._read(lambda: self.stream.readlines(BLOCK_CHARS))
-        self.keys = [line[2 : line.find("\t")].zfill(KEY_WIDTH) for line in self.lines]
+        self.keys = list(map(line_key, self.lines))
         self.index = 0
         if self.keys and (self.keys[0] < last or not all(map(operator.le, self.keys, self.keys[1:]))):
             previous = [last, *self.keys]
             offset = next(i for i, key in enumerate(self.keys) if key < previous[i])
             raise DatasetOutOfOrder(
-                f"{self.name} is not sorted by {self.header[0]} at line {self.first_number + offset}"
+                f"{self.name} is not sorted by {self.header[0]} at line {self.first_number + offset}",
+                name=self.name,
             )
         return bool(self.lines)
 
@@ -258,7 +282,7 @@ def _dicts(
 
 def tsv_rows(stream: IO[str], name: str, stats: ReadStats) -> Iterator[dict[str, str | None]]:
     """Rows of one file as dicts; a row with the wrong number of fields is counted and skipped."""
-    lines = _lines(stream, name)
+    lines = lines_read(stream, name)
     header = header_check(name, next(lines, None))
     yield from _dicts(
         ((number, line.rstrip("\r\n")) for number, line in enumerate(lines, start=2)), header, name, stats
@@ -308,12 +332,12 @@ def title_records(
     stats: ReadStats | None = None,
     skip: frozenset[str] = frozenset(),
     known: Mapping[str, Sequence[int]] | None = None,
-) -> Iterator[tuple[dict[str, Any], tuple[int, ...]]]:
+) -> Iterator[tuple[dict[str, Any] | UnchangedTitle, tuple[int, ...]]]:
     """(raw record, digests) per title of the wanted types with at least `min_votes` votes.
 
     `digests` holds a digest of the title's lines in each file of DIGESTED. A title in
     `known` (id -> the digests stored at the last import) whose digests are unchanged
-    comes as a bare `{"imdb_id": ...}`. Files in `skip` (unchanged since the last import)
+    comes as an UnchangedTitle. Files in `skip` (unchanged since the last import)
     are not read for known titles: their part of the record is left out, which keeps
     what is stored, and their digests are the stored ones; a skipped file is opened,
     and read past the titles in between, only when a new title needs it.
@@ -348,7 +372,7 @@ def title_records(
                 for index, name in enumerate(DIGESTED)
             )
             if stored is not None and digests == tuple(stored):
-                yield {"imdb_id": tconst}, digests  # the same lines as last time: nothing to split
+                yield UnchangedTitle(tconst), digests  # the same lines as last time: nothing to split
                 continue
             basic_rows = basics.rows(basic_lines[:1])
             basic = basic_rows[0] if basic_rows else None

@@ -3,6 +3,7 @@
 import functools
 import gzip
 import hashlib
+import random
 import threading
 from collections.abc import Iterator, Sequence
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -178,3 +179,17 @@ def datasets_write_sample(folder: Path, **overrides: Sequence[Sequence[str]]) ->
     }
     for name, rows in {**files, **{key.replace("_", "."): rows for key, rows in overrides.items()}}.items():
         dataset_write(folder, name, rows)
+
+
+def datasets_shuffle(source: Path, target: Path, *, seed: int = 13) -> None:
+    """Copy every file of `source` into `target` with its data lines shuffled, header first,
+    as a file cut or edited by hand may come."""
+    target.mkdir()
+    for path in sorted(source.glob("*.tsv.gz")):
+        header, *lines = gzip.decompress(path.read_bytes()).decode().splitlines()
+        shuffled = random.Random(seed).sample(lines, len(lines))
+        while len(lines) > 1 and shuffled == lines:
+            seed += 1
+            shuffled = random.Random(seed).sample(lines, len(lines))
+        data = "\n".join([header, *shuffled]) + "\n"
+        (target / path.name).write_bytes(gzip.compress(data.encode(), mtime=0))

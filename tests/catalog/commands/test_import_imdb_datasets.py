@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.catalog.models import Person, Title
+from apps.catalog.models import Credit, DatasetDigest, DatasetFile, LocalizedTitle, Person, Title
 from apps.catalog.search import search_fold
 from apps.catalog.tasks import imdb_datasets_refresh_task
+from apps.scraping import imdb_datasets
 from apps.scraping.imdb_datasets import DatasetHeaderMismatch
 from apps.stream.models import Event
 from tests.standins.datasets import (
@@ -19,6 +20,7 @@ from tests.standins.datasets import (
     RATINGS,
     N,
     datasets_serve,
+    datasets_shuffle,
     datasets_write_sample,
 )
 
@@ -64,6 +66,19 @@ def test_import_from_the_dataset_host_stores_every_wanted_title(datasets_host):
     assert "malformed lines 1" in summary
     assert "title.basics line 8: 5 fields, expected 9" in summary
     assert Event.objects.filter(type="movie").count() == 6
+
+
+@pytest.mark.django_db
+def test_the_summary_lists_the_first_malformed_lines_and_counts_the_rest(tmp_path):
+    broken = [[f"tt99990{number:02d}", "movie", "Cut short"] for number in range(30)]
+    datasets_write_sample(tmp_path, title_basics=[*BASICS, *broken])
+
+    summary = run("--dir", str(tmp_path), "--types", "movie")
+
+    assert "malformed lines 31" in summary  # the sample's own one and these 30
+    assert summary.count("  malformed: ") == 20
+    assert "  … and 11 more malformed lines" in summary
+    assert Title.objects.filter(imdb_id__startswith="tt99990").count() == 0
 
 
 @pytest.mark.django_db
@@ -138,11 +153,92 @@ def test_a_title_new_to_the_catalog_gets_its_credits_from_files_not_read_again(t
 
 
 @pytest.mark.django_db
-def test_a_file_out_of_order_stops_the_import_with_a_clear_error(tmp_path, datasets_host):
+def test_a_file_out_of_order_on_the_dataset_host_is_sorted_and_imported(tmp_path, datasets_host):
     datasets_write_sample(tmp_path, title_ratings=list(reversed(RATINGS)))
 
-    with pytest.raises(CommandError, match=r"title\.ratings is not sorted by tconst"):
-        run("--url", datasets_host)
+    summary = run("--url", datasets_host, "--types", "movie")
+
+    assert "inserted 5" in summary
+    assert "not sorted by id, sorted on disk first: title.ratings" in summary
+    assert Title.objects.get(imdb_id="tt0111161").rating == Decimal("9.3")
+    assert Title.objects.get(imdb_id="tt0079944").rating == Decimal("8.1")
+
+
+def catalog_snapshot() -> dict[str, list]:
+    """What a user sees of the catalog: titles, ratings, genres, credits, akas and people."""
+    return {
+        "titles": list(
+            Title.objects.order_by("imdb_id").values_list(
+                "imdb_id", "title_type", "primary_title", "original_title", "start_year", "end_year",
+                "runtime_minutes", "rating", "votes", "decade_category",
+            )
+        ),
+        "genres": list(Title.genres.through.objects.order_by("title__imdb_id", "genre__name").values_list(
+            "title__imdb_id", "genre__name"
+        )),
+        "credits": list(
+            Credit.objects.order_by("title__imdb_id", "role", "ordering", "person__imdb_id").values_list(
+                "title__imdb_id", "role", "ordering", "person__imdb_id", "person__name", "characters"
+            )
+        ),
+        "akas": list(
+            LocalizedTitle.objects.order_by("title__imdb_id", "ordering", "name").values_list(
+                "title__imdb_id", "name", "region", "language", "is_original", "ordering"
+            )
+        ),
+        "people": list(Person.objects.order_by("imdb_id").values_list("imdb_id", "name", "birth_year", "death_year")),
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_files_out_of_order_are_sorted_on_disk_and_give_the_same_catalog(tmp_path):
+    (tmp_path / "sorted").mkdir()
+    datasets_write_sample(tmp_path / "sorted")
+    datasets_shuffle(tmp_path / "sorted", tmp_path / "shuffled")
+    sorted_summary = run(
+        "--dir", str(tmp_path / "sorted"), "--types", "movie,short,tvSeries", "--min-votes", "0"
+    )
+    from_sorted = catalog_snapshot()
+    for model in (Title, Person, DatasetFile, DatasetDigest, Event):
+        model.objects.all().delete()
+
+    summary = run("--dir", str(tmp_path / "shuffled"), "--types", "movie,short,tvSeries", "--min-votes", "0")
+
+    assert catalog_snapshot() == from_sorted
+    assert len(from_sorted["titles"]) == 7
+    assert len(from_sorted["credits"]) > 20
+    assert "not sorted by id, sorted on disk first: " in summary
+    assert summary.split("sorted on disk first: ")[1].splitlines()[0] == (
+        "title.akas, title.basics, title.crew, title.principals, title.ratings"
+    )
+    assert sorted_summary.split(";")[1] == summary.split(";")[1]  # titles read, inserted, ...
+    assert "sorted on disk" not in sorted_summary
+
+
+@pytest.mark.django_db
+def test_a_line_out_of_place_after_titles_were_stored_is_found_and_its_title_corrected(tmp_path, monkeypatch):
+    # 2,500 titles: their first two batches are stored before the reader, in small blocks,
+    # reaches the rating of the fifth title at the end of title.ratings.
+    ids = [f"tt{number:07d}" for number in range(1, 2501)]
+    basics = [
+        [tconst, "movie", f"Film {tconst}", f"Film {tconst}", "0", "2001", N, "90", "Drama"] for tconst in ids
+    ]
+    ratings = [[tconst, "7.0", "1000"] for tconst in ids]
+    ratings_disordered = [*ratings[:4], *ratings[5:], [ids[4], "9.9", "5000"]]
+    datasets_write_sample(tmp_path, title_basics=basics, title_ratings=ratings_disordered)
+    monkeypatch.setattr(imdb_datasets, "BLOCK_CHARS", 2000)
+
+    summary = run("--dir", str(tmp_path), "--types", "movie", "--min-votes", "0")
+
+    fifth = Title.objects.get(imdb_id=ids[4])
+    assert (fifth.rating, fifth.votes) == (Decimal("9.9"), 5000)
+    assert Title.objects.count() == 2500
+    assert "updated 1," in summary  # the fifth title, stored before its rating was found
+    assert "inserted 2500" in summary
+    assert "sorted on disk first: title.ratings" in summary
+    # Announced once each, once everything was read right.
+    assert Event.objects.filter(type="movie").count() == 2500
+    assert Event.objects.get(type="movie", payload__id=ids[4]).payload["rating"] == 9.9
 
 
 @pytest.mark.parametrize(

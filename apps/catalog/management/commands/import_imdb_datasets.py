@@ -60,5 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  unchanged since the last import, not read again: {', '.join(result.skipped_files)}"
             )
+        if result.sorted_files:
+            self.stdout.write(f"  not sorted by id, sorted on disk first: {', '.join(result.sorted_files)}")
         run.rejected_write(result.titles)
         run.problems_write(result.malformed, count=len(result.malformed), kind="malformed")
