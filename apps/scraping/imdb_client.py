@@ -46,7 +46,7 @@ from apps.scraping.browser import (
     BrowserUnavailable,
     is_browser_broken,
 )
-from apps.scraping.imdb_pages import page_blocked
+from apps.scraping.imdb_pages import CHART_ROWS, LIST_ROWS, page_blocked
 
 logger = structlog.get_logger(__name__)
 
@@ -56,10 +56,6 @@ TITLE_ID = re.compile(r"^tt\d{7,8}$")
 WAF_COOKIE = "aws-waf-token"
 
 TITLE_READY = '[data-testid="hero__pageTitle"]'
-CHART_ROWS = (
-    '[data-testid="chart-layout-main-column"] ul.ipc-metadata-list > li.ipc-metadata-list-summary-item'
-)
-LIST_ROWS = "ul.ipc-metadata-list > li.ipc-metadata-list-summary-item"
 SEE_MORE = "button.ipc-see-more__button"
 CONSENT_BUTTONS = (
     '[data-testid="consent-banner"] [data-testid="accept-button"]',

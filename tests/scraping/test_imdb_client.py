@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
+from apps.scraping import imdb_client, imdb_pages
 from apps.scraping.browser import BrowserPool, browser_processes
 from apps.scraping.imdb_client import ImdbBlocked, ImdbClient
 from apps.scraping.imdb_pages import chart_page_parse, list_page_parse, title_page_parse
@@ -64,6 +65,11 @@ def test_a_chart_yields_every_row(client: ImdbClient, imdb_site: ImdbSite):
     assert page.rows == 250  # rendered in the browser, not only the server's 25
     records = chart_page_parse(page.html, url=page.url)
     assert [record["imdb_id"] for record in records] == [title.imdb_id for title in imdb_site.chart("top")]
+
+
+def test_the_client_scrolls_and_counts_the_rows_the_parser_reads():
+    assert imdb_client.CHART_ROWS is imdb_pages.CHART_ROWS
+    assert imdb_client.LIST_ROWS is imdb_pages.LIST_ROWS
 
 
 def test_a_search_is_expanded_with_50_more_to_its_end_or_the_limit(client: ImdbClient, imdb_site: ImdbSite):

@@ -1,8 +1,9 @@
 """Normalize: one spelling for every genre, title type, region, language and person.
 
-Genres: IMDb's 28 genre names are canonical; known aliases map onto them ("science
-fiction" → "Sci-Fi"); anything else (IMDb's sub-genre chips such as "Action Epic")
-becomes a lower-case keyword, so the genre list never grows duplicates. Title types
+Genres: IMDb's 28 genre names are canonical, the list the page parser reads chips against
+(`apps.scraping.imdb_vocabulary.GENRES`); known aliases map onto them ("science fiction"
+→ "Sci-Fi"); anything else (IMDb's sub-genre chips such as "Action Epic") becomes a
+lower-case keyword, so the genre list never grows duplicates. Title types
 use IMDb's ids (movie, tvSeries…), accepting schema.org's and spelled-out forms.
 Credits are de-duplicated (IMDb pages list each principal twice), keeping credit order.
 Lists are then held to their limits (apps/catalog/pipeline/limits.py), their first items
@@ -12,14 +13,9 @@ kept, and so is `rescued`: the record leaves the pipeline's preparing steps boun
 from typing import Any
 
 from apps.catalog.pipeline import limits
+from apps.scraping.imdb_vocabulary import GENRES
 from apps.scraping.records import AkaRecord, CreditRecord, TitleRecord
 
-GENRES = (
-    "Action", "Adult", "Adventure", "Animation", "Biography", "Comedy", "Crime", "Documentary",
-    "Drama", "Family", "Fantasy", "Film-Noir", "Game-Show", "History", "Horror", "Music",
-    "Musical", "Mystery", "News", "Reality-TV", "Romance", "Sci-Fi", "Short", "Sport",
-    "Talk-Show", "Thriller", "War", "Western",
-)  # fmt: skip
 _GENRE_ALIASES = {
     "science fiction": "Sci-Fi",
     "scifi": "Sci-Fi",

@@ -5,6 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.catalog.pipeline.normalize import GENRES, genre_normalize, record_normalize, title_type_normalize
+from apps.scraping import imdb_vocabulary
+from apps.scraping.imdb_pages import genre_name
 from apps.scraping.records import AkaRecord, CreditRecord, TitleRecord
 
 pytestmark = pytest.mark.embedded
@@ -83,3 +85,13 @@ def test_normalized_genres_are_canonical_unique_and_idempotent(names):
     assert set(once.genres) <= set(GENRES)
     assert len(once.genres) == len(set(once.genres))
     assert twice.genres == once.genres
+
+
+def test_every_genre_the_page_parser_reads_stays_a_genre():
+    chips = [*imdb_vocabulary.GENRES, *imdb_vocabulary.GENRE_TRANSLATIONS]  # "Drama", "бойовик", "триллер"…
+
+    record = record_normalize(title(genres=tuple(genre_name(chip) for chip in chips)))
+
+    assert GENRES is imdb_vocabulary.GENRES
+    assert set(record.genres) == set(GENRES)
+    assert not record.keywords
