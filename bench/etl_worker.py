@@ -112,7 +112,8 @@ class Steps:
 
     def install(self) -> None:
         from apps.catalog import services
-        from apps.catalog.pipeline import enrich, merge
+        from apps.catalog.pipeline import merge
+        from apps.catalog.pipeline.enrich import passes as enrich
 
         self.wrap(services, "record_validate", "validate")
         self.wrap(services, "record_clean", "clean")
@@ -131,13 +132,15 @@ class Steps:
         self.wrap(services, "pending_enrich", "enrich")
         self.wrap(enrich, "_chunk_enrich", "enrich.chunks")
         self.wrap(enrich._Catalog, "__init__", "enrich.context")
-        self.wrap(enrich, "_recommendations", "enrich.recommendations")
+        self.wrap(enrich, "recommendations_of", "enrich.recommendations")
         self.wrap(enrich, "movie_payloads", "publish.payload_build")
         self.wrap(enrich, "publish_many", "publish.store_events")
         self.wrap(services, "people_upsert", "people_upsert")
         self.wrap(services, "tables_analyze", "analyze")
         self.wrap_iter(services, "name_rows", "read.names")
         self.wrap_iter(services, "title_records", "read.titles")
+        # titles_ingest's producer: what the merge waited for it (and unpickling its batches).
+        self.wrap_iter(services, "in_background", "prepared.wait")
 
         from django.db import connection
 
@@ -160,6 +163,7 @@ class Steps:
             else val("read.titles"),
             "people_upsert (names, excl. reading)": val("people_upsert") - val("read.names"),
             "read name.basics": val("read.names"),
+            "wait for prepared batches (background: input, validate, clean, normalize)": val("prepared.wait"),
             "validate": val("validate"),
             "clean": val("clean"),
             "normalize": val("normalize"),
@@ -184,6 +188,7 @@ class Steps:
         parts["other (batching, python glue)"] = wall - accounted
         groups = {
             "input": parts["input (reading files / generating records)"] + parts["read name.basics"],
+            "waiting for the background producer": val("prepared.wait"),
             "people_upsert": parts["people_upsert (names, excl. reading)"],
             "validate/clean/normalize": val("validate") + val("clean") + val("normalize"),
             "merge": val("batch"),
@@ -272,7 +277,8 @@ def cmd_ingest(args: argparse.Namespace) -> dict:
         "vm_rss_end_kb": status_kb("VmRSS"),
     }
     if not args.no_steps:
-        result["steps"] = steps.report(wall, input_s=generation_s)
+        # Records are generated in titles_ingest's background producer, overlapped with merging.
+        result["steps"] = steps.report(wall, input_s=0.0)
     return result
 
 

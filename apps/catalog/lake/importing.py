@@ -230,5 +230,7 @@ def catalog_import(
                     f"{store.name(path)}: could not be read ({reason}); nothing imported from it"
                 )
 
-    result.titles = titles_ingest(progress(records()), batch_size=batch_size)
+    titles = titles_ingest(progress(records()), batch_size=batch_size, read_state=lambda: result)
+    result = titles.read_state  # counted where the files were read: titles_ingest's background process
+    result.titles = titles
     return result
