@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-APPS = Path(__file__).resolve().parents[2] / "apps"
+APPS = Path(__file__).resolve().parents[3] / "apps"
 LAKE = APPS / "catalog" / "lake"
 
 pytestmark = pytest.mark.embedded
