@@ -11,7 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from apps.scraping.imdb_pages.documents import clean, css, first, text_of
-from apps.scraping.imdb_pages.people import REF_ROLES, Groups, credit_groups_add, role_of_label, writers_of
+from apps.scraping.imdb_pages.people import REF_ROLES, Groups, credit_groups_add, role_of_label
 from apps.scraping.imdb_pages.values import (
     NAME_ID,
     YEARS,
@@ -204,15 +204,3 @@ def release_date(page: DomTitle) -> Any:
         page.document, '[data-testid="title-details-releasedate"] .ipc-metadata-list-item__list-content-item'
     )
     return date_parse(text_of(released))
-
-
-def directors(page: DomTitle) -> Any:
-    return page.people.get("director")
-
-
-def writers(page: DomTitle) -> Any:
-    return writers_of(page.people)
-
-
-def stars(page: DomTitle) -> Any:
-    return page.people.get("star")

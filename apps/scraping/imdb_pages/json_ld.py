@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from apps.scraping.imdb_pages.documents import dig
-from apps.scraping.imdb_pages.people import Groups, credit_groups_add, writers_of
+from apps.scraping.imdb_pages.people import Groups, credit_groups_add
 from apps.scraping.imdb_pages.values import NAME_ID, count_parse, date_parse, duration_minutes, rating_parse
 
 # schema.org @type (casefolded) to IMDb's title type ids.
@@ -132,15 +132,3 @@ def keywords(page: JsonLdTitle) -> Any:
 
 def runtime_minutes(page: JsonLdTitle) -> Any:
     return duration_minutes(page.block.get("duration"))
-
-
-def directors(page: JsonLdTitle) -> Any:
-    return page.people.get("director")
-
-
-def writers(page: JsonLdTitle) -> Any:
-    return writers_of(page.people)
-
-
-def stars(page: JsonLdTitle) -> Any:
-    return page.people.get("star")

@@ -17,7 +17,6 @@ from apps.scraping.imdb_pages.people import (
     Groups,
     credit_groups_add,
     role_of_label,
-    writers_of,
 )
 from apps.scraping.imdb_pages.values import count_parse, rating_parse
 
@@ -142,15 +141,3 @@ def keywords(page: NextDataTitle) -> Any:
 def is_adult(page: NextDataTitle) -> Any:
     value = page.main.get("isAdult")
     return value if isinstance(value, bool) else None
-
-
-def directors(page: NextDataTitle) -> Any:
-    return page.people.get("director")
-
-
-def writers(page: NextDataTitle) -> Any:
-    return writers_of(page.people)
-
-
-def stars(page: NextDataTitle) -> Any:
-    return page.people.get("star")

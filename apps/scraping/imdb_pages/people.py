@@ -1,7 +1,8 @@
 """Principal credits as role groups: {"director": [credit, …], "writer": …, "star": …}.
 
-Each part of a title page yields such groups; a person appears once per role (by nm id,
-or by name when there is none) in credit order, and a series' creators lead its writers.
+Each part of a title page yields such groups (its `people`); a person appears once per
+role (by nm id, or by name when there is none) in credit order, and a series' creators
+lead its writers. The field readers at the end read any part's groups.
 """
 
 from collections.abc import Iterable
@@ -47,3 +48,15 @@ def writers_of(groups: Groups) -> list[dict[str, Any]] | None:
         people = ((credit["imdb_id"], credit["name"]) for credit in groups.get(role, []))
         credit_groups_add(writers, "writer", people)
     return writers.get("writer")
+
+
+def directors(part: Any) -> list[dict[str, Any]] | None:
+    return part.people.get("director")
+
+
+def writers(part: Any) -> list[dict[str, Any]] | None:
+    return writers_of(part.people)
+
+
+def stars(part: Any) -> list[dict[str, Any]] | None:
+    return part.people.get("star")

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from apps.scraping.imdb_pages import dom, json_ld, next_data
+from apps.scraping.imdb_pages import dom, json_ld, next_data, people
 from apps.scraping.imdb_pages.documents import (
     ImdbLayoutChanged,
     ImdbPageBlocked,
@@ -75,30 +75,14 @@ FIELD_SOURCES: dict[str, tuple[tuple[str, Reader], ...]] = {
     "genres": ((JSON_LD, json_ld.genres), (NEXT_DATA, next_data.genres), (DOM, dom.genres)),
     "keywords": ((JSON_LD, json_ld.keywords), (NEXT_DATA, next_data.keywords), (DOM, dom.keywords)),
     "is_adult": ((NEXT_DATA, next_data.is_adult),),
-    "directors": ((NEXT_DATA, next_data.directors), (DOM, dom.directors), (JSON_LD, json_ld.directors)),
-    "writers": ((NEXT_DATA, next_data.writers), (DOM, dom.writers), (JSON_LD, json_ld.writers)),
-    "stars": ((NEXT_DATA, next_data.stars), (DOM, dom.stars), (JSON_LD, json_ld.stars)),
+    "directors": ((NEXT_DATA, people.directors), (DOM, people.directors), (JSON_LD, people.directors)),
+    "writers": ((NEXT_DATA, people.writers), (DOM, people.writers), (JSON_LD, people.writers)),
+    "stars": ((NEXT_DATA, people.stars), (DOM, people.stars), (JSON_LD, people.stars)),
 }
 
-# The fields a title page is expected to carry; `missing` lists those no part had.
-TITLE_PAGE_FIELDS = (
-    "title_type",
-    "primary_title",
-    "original_title",
-    "start_year",
-    "release_date",
-    "runtime_minutes",
-    "rating",
-    "votes",
-    "plot",
-    "poster_url",
-    "certificate",
-    "genres",
-    "keywords",
-    "directors",
-    "writers",
-    "stars",
-)
+# The fields a title page is expected to carry; `missing` lists those no part had. A film
+# has no end year, and only __NEXT_DATA__ says whether a title is adult.
+TITLE_PAGE_FIELDS = tuple(field for field in FIELD_SOURCES if field not in ("end_year", "is_adult"))
 
 
 class TitlePage(BaseModel):
