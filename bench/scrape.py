@@ -7,7 +7,7 @@
 The IMDb stand-in (tests/standins/imdb_site, WAF challenge on, as on IMDb) runs in this
 process on 127.0.0.1. Both ways load the same distinct title pages through the real client
 (apps/scraping/imdb_client.py: headless Debian Chromium, the WAF challenge passed by the
-browser, waits on data-testid hooks) and parse each one (apps/scraping/imdb_pages.py):
+browser, waits on data-testid hooks) and parse each one (apps/scraping/imdb_pages/):
 
   pool      BrowserPool(size=--browsers, default 2), pages on that many threads, browsers
             reused page after page (each passes the WAF challenge once);
