@@ -193,8 +193,9 @@ class _TitleFile:
     not at all. Lines are split into fields only when their title is wanted.
     """
 
-    def __init__(self, stream: IO[str], name: str, stats: ReadStats) -> None:
+    def __init__(self, stream: IO[str], name: str, stats: ReadStats, *, label: str = "") -> None:
         self.name, self.stats, self.stream = name, stats, stream
+        self.label = label or name  # the file a malformed line's number refers to
         self.header = header_check(name, self._read(stream.readline))
         self.lines: list[str] = []
         self.keys: list[str] = []
@@ -263,7 +264,7 @@ class _TitleFile:
 
     def rows(self, lines: list[tuple[int, str]]) -> list[dict[str, str | None]]:
         """Those lines as dicts; a line with the wrong number of fields is counted and left out."""
-        return list(_dicts(lines, self.header, self.name, self.stats))
+        return list(_dicts(lines, self.header, self.label, self.stats))
 
 
 def _dicts(
@@ -349,7 +350,8 @@ def title_records(
 
         def reader(name: str) -> _TitleFile:
             if name not in readers:
-                readers[name] = _TitleFile(files.open(name, stack), name, stats)
+                label = f"{name} (sorted)" if name in files.sorted_copies else name
+                readers[name] = _TitleFile(files.open(name, stack), name, stats, label=label)
             return readers[name]
 
         basics = reader("title.basics")

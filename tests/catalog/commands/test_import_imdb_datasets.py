@@ -213,6 +213,7 @@ def test_files_out_of_order_are_sorted_on_disk_and_give_the_same_catalog(tmp_pat
     )
     assert sorted_summary.split(";")[1] == summary.split(";")[1]  # titles read, inserted, ...
     assert "sorted on disk" not in sorted_summary
+    assert "malformed: title.basics (sorted) line 8: 5 fields, expected 9" in summary  # the copy's line
 
 
 @pytest.mark.django_db
