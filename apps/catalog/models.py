@@ -65,6 +65,15 @@ class Person(models.Model):
         return self.name
 
 
+class EnrichPending(models.IntegerChoices):
+    """What a merge left for enrichment to recompute; ordered, a merge keeps the larger."""
+
+    NO = 0, _("nothing")
+    TITLE = 1, _("the title")
+    # Its people, genres or year changed: the titles it may be recommended with too.
+    NEIGHBOURS = 2, _("the title and its neighbours")
+
+
 class Title(models.Model):
     # Unique and indexed by Meta's constraint and index (see Person.imdb_id).
     imdb_id = models.CharField(_("IMDb id"), max_length=12, validators=[IMDB_TITLE_ID])
@@ -108,8 +117,10 @@ class Title(models.Model):
     sentiment_analysis = models.JSONField(_("plot sentiment"), default=dict, blank=True)
     recommendations = models.JSONField(_("recommendations"), default=list, blank=True)
     # Set by merges, cleared once derived fields are recomputed and the change announced
-    # (apps/catalog/pipeline/enrich.py: 1 = this title, 2 = also its neighbours).
-    enrich_pending = models.PositiveSmallIntegerField(default=0, editable=False)
+    # (apps/catalog/pipeline/enrich/).
+    enrich_pending = models.PositiveSmallIntegerField(
+        choices=EnrichPending.choices, default=EnrichPending.NO, editable=False
+    )
 
     # Every title it is known by (primary, original, localized), case-folded, for search
     # that works alike for Cyrillic and Latin on SQLite and PostgreSQL.

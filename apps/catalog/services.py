@@ -10,10 +10,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.catalog.models import Credit, DatasetDigest, DatasetFile, LocalizedTitle, Person, Source, Title
+from apps.catalog.models import (
+    Credit,
+    DatasetDigest,
+    DatasetFile,
+    EnrichPending,
+    LocalizedTitle,
+    Person,
+    Source,
+    Title,
+)
 from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.clean import record_clean
-from apps.catalog.pipeline.enrich import ANALYZE_FROM, PENDING_NEIGHBOURS, pending_enrich
+from apps.catalog.pipeline.enrich import ANALYZE_FROM, pending_enrich
 from apps.catalog.pipeline.errors import RecordRejected
 from apps.catalog.pipeline.merge import titles_merge
 from apps.catalog.pipeline.normalize import record_normalize
@@ -399,7 +408,7 @@ def title_admin_saved(*, title: Title, changed_fields: Iterable[str]) -> None:
     ]
     title.search_text = search_text_build(names)
     title.source, title.scraped_at = Source.ADMIN, now
-    title.enrich_pending = PENDING_NEIGHBOURS
+    title.enrich_pending = EnrichPending.NEIGHBOURS
     title.save(
         update_fields=["field_sources", "search_text", "source", "scraped_at", "enrich_pending", "updated_at"]
     )

@@ -9,13 +9,11 @@ import pytest
 from django.db import connection
 
 from apps.catalog.models import Credit, Person, Title
-from apps.catalog.pipeline import enrich, limits
+from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.normalize import GENRES
-from apps.catalog.services import imdb_datasets_import, imdb_pages_store, title_admin_saved, titles_ingest
-from apps.scraping.imdb_datasets import DatasetFiles
+from apps.catalog.services import imdb_pages_store, title_admin_saved, titles_ingest
 from apps.stream.models import Event
 from apps.stream.services import EVENT_PAYLOAD_MAX_BYTES
-from tests.standins.datasets import datasets_write_sample
 
 pytestmark = pytest.mark.embedded
 
@@ -188,20 +186,6 @@ def test_an_admin_edit_is_not_overwritten_by_the_next_import():
 
 
 @pytest.mark.django_db
-def test_reading_the_whole_catalog_at_once_enriches_alike(monkeypatch, tmp_path):
-    datasets_write_sample(tmp_path)
-    imdb_datasets_import(DatasetFiles(folder=tmp_path), types=None, min_votes=0)
-    derived = list(Title.objects.order_by("imdb_id").values_list("imdb_id", *enrich.DERIVED))
-    assert any(recommendations for *_, recommendations in derived)
-    Title.objects.update(enrich_pending=enrich.PENDING_NEIGHBOURS, recommendations=[], director_stats={})
-    monkeypatch.setattr(enrich, "PRELOAD_FROM", 1)  # the path a large import takes
-
-    enrich.pending_enrich()
-
-    assert list(Title.objects.order_by("imdb_id").values_list("imdb_id", *enrich.DERIVED)) == derived
-
-
-@pytest.mark.django_db
 def test_a_new_rating_keeps_recommendations_and_a_new_credit_moves_them():
     green_mile = shawshank(
         imdb_id="tt0120689", primary_title="The Green Mile", start_year=1999, rating=8.6, akas=[], stars=[]
@@ -228,28 +212,6 @@ def test_a_new_rating_keeps_recommendations_and_a_new_credit_moves_them():
     titles_ingest([the_mist], source="imdb_datasets")
 
     assert Title.objects.get(imdb_id="tt0111161").recommendations == ["tt0120689", "tt0884328"]
-
-
-@pytest.mark.django_db
-def test_the_daily_bucket_refresh_recommends_a_newcomer_to_older_titles():
-    drama = {"genres": ["Drama"], "start_year": 1994, "directors": [], "writers": [], "stars": [], "akas": []}
-    titles_ingest([shawshank(**drama)], source="imdb_datasets")
-    enrich.recommendations_buckets_refresh()
-    newcomer = shawshank(imdb_id="tt0109830", primary_title="Forrest Gump", votes=2_300_000, **drama)
-    titles_ingest([newcomer], source="imdb_datasets")
-    # The newcomer shares no one with Shawshank: only the decade's Drama top brings them together.
-    assert Title.objects.get(imdb_id="tt0109830").recommendations == ["tt0111161"]
-    assert Title.objects.get(imdb_id="tt0111161").recommendations == []
-    last_event = Event.objects.order_by("-id").first().id
-
-    events = enrich.recommendations_buckets_refresh()
-
-    assert Title.objects.get(imdb_id="tt0111161").recommendations == ["tt0109830"]
-    assert events == 1
-    assert list(Event.objects.filter(id__gt=last_event).values_list("payload__id", flat=True)) == [
-        "tt0111161"
-    ]
-    assert enrich.recommendations_buckets_refresh() == 0
 
 
 @pytest.mark.django_db

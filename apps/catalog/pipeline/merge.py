@@ -24,8 +24,16 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from apps.catalog.models import CREDIT_ROLES, Credit, Genre, LocalizedTitle, Person, Source, Title
-from apps.catalog.pipeline.enrich import PENDING_NEIGHBOURS, PENDING_SELF
+from apps.catalog.models import (
+    CREDIT_ROLES,
+    Credit,
+    EnrichPending,
+    Genre,
+    LocalizedTitle,
+    Person,
+    Source,
+    Title,
+)
 from apps.catalog.pipeline.limits import rescued_bound
 from apps.catalog.search import search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
@@ -125,7 +133,7 @@ class _Batch:
         seen_at = record.scraped_at or datetime.now(UTC)
         provenance = [record.source, seen_at.isoformat()]
         changed = False
-        pending = PENDING_SELF
+        pending = EnrichPending.TITLE
 
         def take(name: str) -> bool:
             nonlocal changed, pending
@@ -135,7 +143,7 @@ class _Batch:
             self.dirty_fields.add("field_sources")
             changed = True
             if name in NEIGHBOURLY:
-                pending = PENDING_NEIGHBOURS
+                pending = EnrichPending.NEIGHBOURS
             return True
 
         for name in SCALAR_FIELDS:
