@@ -5,6 +5,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 from django.db import transaction
@@ -32,12 +34,15 @@ from apps.scraping.imdb_datasets import (
     DIGESTED,
     NAME_FILE,
     DatasetFiles,
+    DatasetOutOfOrder,
     ReadStats,
+    UnchangedTitle,
     headers_check,
     name_rows,
     title_records,
 )
 from apps.scraping.imdb_datasets import SOURCE as DATASETS_SOURCE
+from apps.scraping.imdb_datasets_sort import dataset_sort
 from apps.scraping.records import TitleRecord
 from apps.scraping.services import SOURCE as IMDB_PAGES_SOURCE
 from apps.scraping.services import StoreReport
@@ -258,12 +263,13 @@ class DatasetsImport:
     titles: IngestReport
     malformed: list[str]
     skipped_files: list[str] = field(default_factory=list)
+    sorted_files: list[str] = field(default_factory=list)  # out of id order: sorted on disk first
 
 
 def _digests_known() -> dict[str, tuple[int, ...]]:
     """The digests stored for titles the catalog holds (a deleted title is imported afresh)."""
     return {
-        imdb_id: digests
+        imdb_id: tuple(digests)
         for imdb_id, *digests in DatasetDigest.objects.filter(
             imdb_id__in=Title.objects.values("imdb_id")
         ).values_list("imdb_id", *DIGEST_FIELDS)
@@ -272,12 +278,6 @@ def _digests_known() -> dict[str, tuple[int, ...]]:
 
 # DatasetDigest's columns, one per title file in DIGESTED's order ("title.basics" -> "basics").
 DIGEST_FIELDS = tuple(name.removeprefix("title.") for name in DIGESTED)
-
-
-@dataclass
-class _ReadEnd:
-    unchanged: int = 0
-    malformed: list[str] = field(default_factory=list)
 
 
 def imdb_datasets_import(
@@ -291,11 +291,18 @@ def imdb_datasets_import(
 
     Every file's header is checked first: one that is not IMDb's raises DatasetHeaderMismatch
     and nothing is stored. What the last import already read is not read again: a file
-    identical to the one it read is skipped (title files only for titles it stored), and a title whose lines are
-    all unchanged skips the pipeline (apps/scraping/imdb_datasets.py: title_records).
+    identical to the one it read is skipped (title files only for titles it stored), and a
+    title whose lines are all unchanged skips the pipeline (imdb_datasets.py: title_records).
+    A title file out of id order is sorted into a temporary file and the titles are read
+    again from the start (_TitlesRead.batches).
     """
-    with bulk_collection(), bulk_session():
-        return _datasets_import(files, types=types, min_votes=min_votes, progress=progress)
+    with bulk_collection(), bulk_session(), TemporaryDirectory(prefix="cinestream-datasets-") as folder:
+        try:
+            return _datasets_import(
+                files, types=types, min_votes=min_votes, progress=progress, sort_folder=Path(folder)
+            )
+        finally:
+            files.sorted_copies.clear()  # they go with the folder
 
 
 def _datasets_import(
@@ -304,93 +311,154 @@ def _datasets_import(
     types: frozenset[str] | None,
     min_votes: int,
     progress: Callable[[Iterable[Any], str], Iterable[Any]],
+    sort_folder: Path,
 ) -> DatasetsImport:
     headers_check(files, (*DIGESTED, NAME_FILE))  # DatasetHeaderMismatch before anything is stored
-    stats = ReadStats()
     fingerprints = {name: files.fingerprint(name) for name in (*DIGESTED, NAME_FILE)}
     known = _digests_known()
-    stored_files = dict(DatasetFile.objects.values_list("name", "fingerprint")) if known else {}
-    # title.basics is read every time: it says which titles there are.
-    unchanged_files = frozenset(
-        name
-        for name, fingerprint in fingerprints.items()
-        if fingerprint and stored_files.get(name) == fingerprint and name != "title.basics"
+    unchanged_files = _files_unchanged(fingerprints, has_titles=bool(known))
+    read = _TitlesRead(
+        files, types=types, min_votes=min_votes, progress=progress, skip=unchanged_files, known=known
     )
-
-    def read() -> Iterator[tuple[PreparedBatch, dict[str, tuple[int, ...]]] | _ReadEnd]:
-        # Runs in a background process: files, digests and preparation, no database.
-        unchanged, digests, title_stats = 0, {}, ReadStats()
-
-        def changed() -> Iterator[dict[str, Any]]:
-            nonlocal unchanged
-            records = title_records(
-                files, types=types, min_votes=min_votes, stats=title_stats, skip=unchanged_files, known=known
-            )
-            for record, title_digests in progress(records, "titles"):
-                if len(record) == 1:
-                    unchanged += 1
-                    continue
-                digests[record["imdb_id"]] = title_digests
-                yield record
-
-        for batch in batches_prepare(changed(), source=DATASETS_SOURCE):
-            yield batch, {record.imdb_id: digests.pop(record.imdb_id) for record in batch.records}
-            digests.clear()  # those of rejected records: they are read again next time
-        yield _ReadEnd(unchanged=unchanged, malformed=title_stats.malformed)
-
-    pending: dict[str, tuple[int, ...]] = {}
-    end = _ReadEnd()
-
-    def batches() -> Iterator[PreparedBatch]:
-        nonlocal end
-        for item in in_background(read, ahead=READ_AHEAD):
-            if isinstance(item, _ReadEnd):
-                end = item
-                continue
-            batch, digests = item
-            pending.update(digests)
-            yield batch
-
-    def digests_store(records: list[TitleRecord]) -> None:
-        rows_insert(
-            DatasetDigest,
-            ["imdb_id", *DIGEST_FIELDS],
-            (
-                (record.imdb_id, *pending.pop(record.imdb_id))
-                for record in records
-                if record.imdb_id in pending
-            ),
-            conflict=["imdb_id"],
-            update=DIGEST_FIELDS,
-        )
-
-    titles = batches()
+    titles = read.batches(sort_folder)
+    names_stats = ReadStats()
     try:
         # The first batch starts the reader, which reads ahead while names are stored.
         first = list(islice(titles, 1))
         people = 0
         if NAME_FILE not in unchanged_files:
-            people = people_upsert(progress(name_rows(files, stats), "names"))
-        report = titles_ingest_prepared(chain(first, titles), batch_done=digests_store)
+            people = people_upsert(progress(name_rows(files, names_stats), "names"))
+        report = titles_ingest_prepared(chain(first, titles), batch_done=read.digests_store)
     finally:
         titles.close()
-    report.read += end.unchanged
-    report.unchanged += end.unchanged
+    report.read += read.end.unchanged
+    report.unchanged += read.end.unchanged
     if report.inserted + report.updated >= ANALYZE_FROM:
         tables_vacuum(Title, DatasetDigest, Credit, Title.genres.through, LocalizedTitle, Person)
         event_log_vacuum()
+    _fingerprints_store(fingerprints)
+    return DatasetsImport(
+        people=people,
+        titles=report,
+        malformed=[*names_stats.malformed, *read.end.stats.malformed],
+        skipped_files=sorted(unchanged_files),
+        sorted_files=sorted(read.sorted_files),
+    )
+
+
+def _files_unchanged(fingerprints: Mapping[str, str | None], *, has_titles: bool) -> frozenset[str]:
+    """The files identical to those the last import read (none if it stored no title); never
+    title.basics, which says which titles there are."""
+    stored = dict(DatasetFile.objects.values_list("name", "fingerprint")) if has_titles else {}
+    return frozenset(
+        name
+        for name, fingerprint in fingerprints.items()
+        if fingerprint and stored.get(name) == fingerprint and name != "title.basics"
+    )
+
+
+def _fingerprints_store(fingerprints: Mapping[str, str | None]) -> None:
     with transaction.atomic():
         for name, fingerprint in fingerprints.items():
             if fingerprint:
                 DatasetFile.objects.update_or_create(name=name, defaults={"fingerprint": fingerprint})
             else:
                 DatasetFile.objects.filter(name=name).delete()
-    return DatasetsImport(
-        people=people,
-        titles=report,
-        malformed=[*stats.malformed, *end.malformed],
-        skipped_files=sorted(unchanged_files),
-    )
+
+
+@dataclass
+class _ReadEnd:
+    """The reader's last item: the unchanged titles it passed over, the lines it could not use."""
+
+    unchanged: int = 0
+    stats: ReadStats = field(default_factory=ReadStats)
+
+
+@dataclass
+class _TitlesRead:
+    """The title files read and prepared in a background process (no database there), their
+    batches merged here with each title's digests. A file found out of id order is sorted on
+    disk and every file read again from the start: the titles this import stored meanwhile
+    then hash as stored and pass as unchanged (not counted twice), and a title that read
+    differently sorted (its lines were out of place) is merged again."""
+
+    files: DatasetFiles
+    types: frozenset[str] | None
+    min_votes: int
+    progress: Callable[[Iterable[Any], str], Iterable[Any]]
+    skip: frozenset[str]  # files unchanged since the last import
+    known: dict[str, tuple[int, ...]]  # digests stored for the catalog's titles
+    stored_here: frozenset[str] = frozenset()  # by this import, before a file was sorted
+    pending: dict[str, tuple[int, ...]] = field(default_factory=dict)  # digests of batches sent
+    end: _ReadEnd = field(default_factory=_ReadEnd)
+    sorted_files: list[str] = field(default_factory=list)
+    known_first: dict[str, tuple[int, ...]] = field(init=False)  # as the import found them
+
+    def __post_init__(self) -> None:
+        self.known_first = self.known
+
+    def batches(self, sort_folder: Path) -> Iterator[PreparedBatch]:
+        """Prepared batches to merge, their digests kept in `pending`, the reader's end in `end`."""
+        while True:
+            try:
+                for item in in_background(self._read, ahead=READ_AHEAD):
+                    if isinstance(item, _ReadEnd):
+                        self.end = item
+                        continue
+                    batch, digests = item
+                    self.pending.update(digests)
+                    yield batch
+                return
+            except DatasetOutOfOrder as exc:
+                self._sorted_restart(exc, sort_folder)
+
+    def _read(self) -> Iterator[tuple[PreparedBatch, dict[str, tuple[int, ...]]] | _ReadEnd]:
+        end, digests = _ReadEnd(), {}
+        for batch in batches_prepare(self._changed(end, digests), source=DATASETS_SOURCE):
+            yield batch, {record.imdb_id: digests.pop(record.imdb_id) for record in batch.records}
+            digests.clear()  # those of rejected records: they are read again next time
+        yield end
+
+    def _changed(self, end: _ReadEnd, digests: dict[str, tuple[int, ...]]) -> Iterator[dict[str, Any]]:
+        """The raw records of titles that changed, their digests noted in `digests`."""
+        records = title_records(
+            self.files,
+            types=self.types,
+            min_votes=self.min_votes,
+            stats=end.stats,
+            skip=self.skip,
+            known=self.known,
+        )
+        for record, title_digests in self.progress(records, "titles"):
+            if isinstance(record, UnchangedTitle):
+                end.unchanged += record.imdb_id not in self.stored_here
+                continue
+            digests[record["imdb_id"]] = title_digests
+            yield record
+
+    def digests_store(self, records: list[TitleRecord]) -> None:
+        rows_insert(
+            DatasetDigest,
+            ["imdb_id", *DIGEST_FIELDS],
+            (
+                (record.imdb_id, *self.pending.pop(record.imdb_id))
+                for record in records
+                if record.imdb_id in self.pending
+            ),
+            conflict=["imdb_id"],
+            update=DIGEST_FIELDS,
+        )
+
+    def _sorted_restart(self, exc: DatasetOutOfOrder, sort_folder: Path) -> None:
+        if exc.name is None or exc.name in self.files.sorted_copies:
+            raise exc  # a sorted copy out of order would be a bug in the sort, not in the file
+        self.files.sorted_copies[exc.name] = dataset_sort(self.files, exc.name, sort_folder).path
+        self.sorted_files.append(exc.name)
+        known = _digests_known()
+        self.stored_here = frozenset(
+            imdb_id for imdb_id, digests in known.items() if self.known_first.get(imdb_id) != digests
+        )
+        self.known, self.pending = known, {}
 
 
 def title_admin_saved(*, title: Title, changed_fields: Iterable[str]) -> None:
