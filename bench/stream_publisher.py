@@ -61,7 +61,8 @@ def main() -> int:
             client.ping()  # open the Redis connection before the clock starts
 
         def send(seq: int) -> None:
-            publish("movie", payload_for(seq))
+            payload = payload_for(seq)
+            publish("movie", payload, tags={"genre": payload["genre"], "decade": payload["decade_category"]})
 
     else:
         from asgiref.sync import async_to_sync

@@ -78,6 +78,12 @@ MALFORMED_FIRST_MESSAGES = {
     "not JSON": ("subscribe please", 4400, "Invalid JSON"),
     "an array": ("[]", 4400, "object"),
     "an oversize message": ('{"genre": "' + "x" * 20_000 + '"}', 1009, "at most 8192 allowed"),
+    "17 tag filters": (json.dumps({f"tag{n}": "x" for n in range(17)}), 4400, "at most 16"),
+    "17 tags in a tags object": (
+        json.dumps({"tags": {f"tag{n}": "x" for n in range(17)}}),
+        4400,
+        "at most 16",
+    ),
 }
 
 
