@@ -8,6 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalog.decades import Decade
 from apps.catalog.labels import decade_label, genre_label
 from apps.catalog.models import TitleType
 
@@ -22,7 +23,7 @@ RATING_CHOICES = [ANY, *((str(rating), f"{rating}+") for rating in (9, 8, 7, 6, 
 class TitleFilters:
     query: str = ""
     genre: str | None = None
-    decade: str | None = None
+    decade: Decade | None = None
     title_type: str | None = None
     min_rating: Decimal | None = None
 
@@ -35,7 +36,7 @@ class TitleFilters:
         params = {
             "q": self.query,
             "genre": self.genre,
-            "decade": self.decade,
+            "decade": str(self.decade) if self.decade is not None else None,
             "type": self.title_type,
             "rating": self.min_rating,
         }
@@ -65,13 +66,13 @@ class TitleFilterForm(forms.Form):
         widget=forms.Select(choices=RATING_CHOICES),
     )
 
-    def __init__(self, data: QueryDict, *, genres: list[str], decades: list[str]) -> None:
+    def __init__(self, data: QueryDict, *, genres: list[str], decades: list[Decade]) -> None:
         super().__init__(data)
         genre_options = sorted(
             ((genre, genre_label(genre)) for genre in genres), key=lambda option: option[1]
         )
         self.fields["genre"].choices = [ANY, *genre_options]
-        self.fields["decade"].choices = [ANY, *((d, decade_label(d)) for d in decades)]
+        self.fields["decade"].choices = [ANY, *((str(decade), decade_label(decade)) for decade in decades)]
         for name in ("genre", "decade", "type", "rating"):
             self.fields[name].widget.attrs["data-testid"] = f"filter-{name}"
 
@@ -85,7 +86,7 @@ class TitleFilterForm(forms.Form):
         return TitleFilters(
             query=data.get("q", ""),
             genre=data.get("genre") or None,
-            decade=data.get("decade") or None,
+            decade=Decade.parse(data["decade"]) if data.get("decade") else None,  # one of the choices
             title_type=data.get("type") or None,
             min_rating=data.get("rating"),
         )

@@ -1,15 +1,13 @@
 """How stored catalog values read to a visitor: genres, themes, decades and plot tones, translated.
 
-Genres (IMDb's 28), themes and plot tones (apps/catalog/pipeline/enrich.py) are closed
+Genres (IMDb's 28), themes and plot tones (apps/catalog/pipeline/enrich/rules.py) are closed
 English vocabularies stored as data; a value outside them shows as stored.
 """
-
-import re
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 
-_DECADE = re.compile(r"^(\d{3}0)s$")
+from apps.catalog.decades import Decade
 
 # IMDb's genre list (title.basics.tsv `genres`). The context keeps them apart from the same
 # English words elsewhere: Django's own catalog translates the admin's "Action" as "Дія".
@@ -81,10 +79,7 @@ def plot_tone_label(tone: str) -> str:
     return str(PLOT_TONE_LABELS.get(tone, tone))
 
 
-def decade_label(decade: str) -> str:
-    """A decade written like "1990s" in the active language ("1990-ті")."""
-    match = _DECADE.match(decade)
-    if not match:
-        return decade
+def decade_label(decade: Decade) -> str:
+    """A decade in the active language ("1990-ті")."""
     # Translators: a decade; %(year)s is its first year, e.g. "1990s".
-    return gettext("%(year)ss") % {"year": match.group(1)}
+    return gettext("%(year)ss") % {"year": decade.start}

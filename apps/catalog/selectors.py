@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
+from apps.catalog.decades import Decade
 from apps.catalog.errors import TitleNotFound
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Title
 from apps.catalog.search import search_fold
@@ -20,7 +21,6 @@ _DISPLAY_REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 # Lists prefetch only the akas title_display_name reads, into this attribute, so that
 # `title.localized_titles` never looks complete when it is not.
 _DISPLAY_AKAS = "display_localized_titles"
-_DECADE = re.compile(r"^(\d{3}0)s$")
 _IMDB_TITLE_ID = re.compile(r"^tt\d{7,8}$")
 
 
@@ -50,20 +50,11 @@ def _display_akas() -> Prefetch:
     )
 
 
-def decade_years(decade: str) -> tuple[int, int]:
-    """The first and last year of a decade written like "1990s"; ValueError otherwise."""
-    match = _DECADE.match(decade)
-    if not match:
-        raise ValueError(f"not a decade: {decade!r}")
-    start = int(match.group(1))
-    return start, start + 9
-
-
 def title_list(
     *,
     query: str = "",
     genre: str | None = None,
-    decade: str | None = None,
+    decade: Decade | None = None,
     title_type: str | None = None,
     min_rating: Decimal | None = None,
     include_adult: bool = False,
@@ -79,9 +70,8 @@ def title_list(
         titles = titles.filter(Q(search_text__contains=folded) | Q(imdb_id=query.strip()))
     if genre:
         titles = titles.filter(genres__name=genre)
-    if decade:
-        first_year, last_year = decade_years(decade)
-        titles = titles.filter(start_year__gte=first_year, start_year__lte=last_year)
+    if decade is not None:
+        titles = titles.filter(start_year__gte=decade.start, start_year__lte=decade.last_year)
     if title_type:
         titles = titles.filter(title_type=title_type)
     if min_rating is not None:
@@ -182,13 +172,15 @@ def genre_choices() -> list[str]:
     return list(Genre.objects.order_by("name").values_list("name", flat=True))
 
 
-def decade_choices() -> list[str]:
-    """The decades ("1990s") from the newest title's back to the oldest's.
+def decade_choices() -> list[Decade]:
+    """The decades from the newest title's back to the oldest's.
 
     Two index lookups: listing the distinct years instead would scan every title.
     """
     years = Title.objects.aggregate(first=Min("start_year"), last=Max("start_year"))
     if years["first"] is None:
         return []
-    newest, oldest = years["last"] // 10 * 10, years["first"] // 10 * 10
-    return [f"{decade}s" for decade in range(newest, oldest - 1, -10)]
+    newest, oldest = Decade.of_year(years["last"]), Decade.of_year(years["first"])
+    if newest is None or oldest is None:  # no title with a year after year 0
+        return []
+    return [Decade.of_index(index) for index in range(newest.index, oldest.index - 1, -1)]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from apps.catalog.decades import Decade
 from apps.catalog.errors import TitleNotFound
 from apps.catalog.models import TitleType
 from apps.catalog.selectors import (
@@ -93,10 +94,10 @@ def test_filters_narrow_the_list_and_combine():
     TitleFactory(imdb_id="tt0000004", genres=["Drama"], start_year=2008, title_type=TitleType.TV_SERIES)
 
     assert set(imdb_ids(title_list(genre="Drama"))) == {"tt0000001", "tt0000002", "tt0000004"}
-    assert set(imdb_ids(title_list(decade="1990s"))) == {"tt0000001", "tt0000003"}
+    assert set(imdb_ids(title_list(decade=Decade(1990)))) == {"tt0000001", "tt0000003"}
     assert imdb_ids(title_list(title_type=TitleType.TV_SERIES)) == ["tt0000004"]
     assert set(imdb_ids(title_list(min_rating=Decimal("9")))) == {"tt0000001", "tt0000002"}
-    assert imdb_ids(title_list(genre="Drama", decade="1990s", min_rating=Decimal("9"))) == ["tt0000001"]
+    assert imdb_ids(title_list(genre="Drama", decade=Decade(1990), min_rating=Decimal("9"))) == ["tt0000001"]
     assert imdb_ids(title_list(genre="Western")) == []
 
 
@@ -227,4 +228,4 @@ def test_filter_choices_list_genres_and_the_decades_the_catalog_spans():
     TitleFactory(start_year=None)
 
     assert genre_choices() == ["Comedy", "Drama"]
-    assert decade_choices() == ["2010s", "2000s", "1990s"]
+    assert decade_choices() == [Decade(2010), Decade(2000), Decade(1990)]

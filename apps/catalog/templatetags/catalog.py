@@ -2,6 +2,7 @@
 
 from django import template
 
+from apps.catalog.decades import Decade
 from apps.catalog.labels import decade_label as _decade_label
 from apps.catalog.labels import genre_label as _genre_label
 from apps.catalog.labels import plot_tone_label as _plot_tone_label
@@ -23,7 +24,11 @@ def plot_tone_label(tone: object) -> str:
 
 @register.filter
 def decade_label(decade: object) -> str:
-    return _decade_label(str(decade))
+    """`{{ title.decade_category|decade_label }}`; text that is no decade shows as stored."""
+    try:
+        return _decade_label(decade if isinstance(decade, Decade) else Decade.parse(str(decade)))
+    except ValueError:
+        return str(decade)
 
 
 @register.filter
