@@ -11,7 +11,7 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ("type",)
     search_fields = ("payload",)
     date_hierarchy = "created_at"
-    readonly_fields = ("id", "type", "payload", "created_at")
+    readonly_fields = ("id", "type", "payload", "tags", "created_at")
 
     def has_add_permission(self, request) -> bool:
         return False

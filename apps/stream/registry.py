@@ -22,6 +22,8 @@ from apps.stream.errors import InvalidEventTags, UnknownEventType
 # Bounds on what one value and one filter may be: a real genre or city is a few words.
 TAG_VALUE_MAX_CHARS = 64
 TAG_VALUES_MAX = 32
+# Checked values each tag remembers (a few hundred KB at most).
+ACCEPTED_KEPT = 4096
 _TAG_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # Names the stream's own request uses; a tag cannot take them.
 RESERVED = frozenset({"types", "last_event_id", "tags"})
@@ -36,6 +38,7 @@ class EventTag:
     description: str
     canonical: Callable[[str], str] | None = None
     _compiled: re.Pattern = field(init=False, repr=False, compare=False)
+    _accepted: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _TAG_NAME.fullmatch(self.name) or self.name in RESERVED:
@@ -43,9 +46,19 @@ class EventTag:
                 f"tag name {self.name!r}: expected [a-z][a-z0-9_]* and not one of {sorted(RESERVED)}"
             )
         object.__setattr__(self, "_compiled", re.compile(self.pattern))
+        object.__setattr__(self, "_accepted", {})
 
     def value_check(self, value: object) -> str:
         """The value in canonical form; ValueError saying what is wrong."""
+        # An import tags a million events with a few dozen genres and decades: remember them.
+        canonical = self._accepted.get(value) if isinstance(value, str) else None
+        if canonical is None:
+            canonical = self._value_check(value)
+            if len(self._accepted) < ACCEPTED_KEPT:
+                self._accepted[value] = canonical
+        return canonical
+
+    def _value_check(self, value: object) -> str:
         if not isinstance(value, str) or len(value) > TAG_VALUE_MAX_CHARS:
             raise ValueError(
                 f"expected a string of at most {TAG_VALUE_MAX_CHARS} characters, got {value!r:.80}"
@@ -112,7 +125,13 @@ def event_tags_check(
             raise InvalidEventTags(
                 f"{event_type.name} event: unknown tag {name!r}; expected {', '.join(event_type.tags) or 'none'}"
             )
-        values = [values] if isinstance(values, str) else list(values)
+        if isinstance(values, str):
+            values = [values]
+        elif not isinstance(values, list | tuple | set | frozenset):
+            raise InvalidEventTags(
+                f"{event_type.name} event: tag {name!r}: expected a string or a list of them, "
+                f"got {type(values).__name__}"
+            )
         if len(values) > TAG_VALUES_MAX:
             raise InvalidEventTags(
                 f"{event_type.name} event: tag {name!r} has {len(values)} values, at most {TAG_VALUES_MAX}"
