@@ -52,8 +52,10 @@ def derived() -> list[tuple]:
 
 
 @pytest.fixture
-def catalog() -> list[tuple]:
+def catalog(monkeypatch) -> list[tuple]:
     """A catalog of 80 titles over seven decades and six genres, its derived fields as enriched."""
+    # Tops of 2 leave most titles out of their buckets', so that which ones are in matters.
+    monkeypatch.setattr(recommendations, "BUCKET_SIZE", 2)
     titles_ingest([title(number) for number in range(1, 81)], source="imdb_datasets")
     enriched = derived()
     assert sum(bool(recommendations) for *_, recommendations in enriched) == 80
