@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Avg, Count
 
 from apps.catalog.decades import Decade
+from apps.catalog.events import movie_events_publish
 from apps.catalog.models import Credit, CreditRole, EnrichPending, RecommendationBucket, Title
 from apps.catalog.pipeline.enrich.neighbourhood import Neighbourhood
 from apps.catalog.pipeline.enrich.payloads import movie_payloads
@@ -28,7 +29,6 @@ from apps.catalog.pipeline.enrich.recommendations import (
     recommendations_of,
 )
 from apps.catalog.pipeline.enrich.rules import DERIVED, one_decimal, plot_words, sentiment_of, themes_of
-from apps.stream.services import publish_many
 from core.bulk import rows_update, tables_analyze
 from core.collection import bulk_collection
 
@@ -206,7 +206,7 @@ def _enrich(catalog: _Catalog, chunk_size: int) -> int:
         with transaction.atomic():
             announce = _chunk_enrich(catalog, chunk)
             # Published last, so the event counter is held as briefly as possible.
-            events += len(publish_many("movie", movie_payloads(list(announce), derived=announce)))
+            events += len(movie_events_publish(movie_payloads(list(announce), derived=announce)))
     return events
 
 

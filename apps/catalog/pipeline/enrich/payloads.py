@@ -9,13 +9,16 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from apps.catalog.events import MoviePayload
 from apps.catalog.models import Credit, CreditRole, Person, Title
 from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.enrich.rules import DERIVED
 
 
-def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] | None = None) -> list[dict]:
-    """The `data` of `movie` events (see apps/stream/schemas.py: MoviePayload), in this order.
+def movie_payloads(
+    title_ids: Sequence[int], *, derived: Mapping[int, Mapping] | None = None
+) -> list[MoviePayload]:
+    """The `data` of `movie` events (apps/catalog/events.py), in this order, each validated.
 
     `derived` holds the titles' derived fields when the caller has just computed them. An
     event stays under apps.stream.services.EVENT_PAYLOAD_MAX_BYTES whatever is stored: its
@@ -54,6 +57,7 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
             "pk",
             "imdb_id",
             "primary_title",
+            "title_type",
             "rating",
             "start_year",
             "release_date",
@@ -69,23 +73,24 @@ def movie_payloads(title_ids: Sequence[int], *, derived: Mapping[int, Mapping] |
         row = rows[pk]
         rating = row["rating"]
         payloads.append(
-            {
-                "id": row["imdb_id"],
-                "title": _event_text(row["primary_title"], limits.TEXT["primary_title"]),
-                "rating": float(rating) if rating is not None else None,
-                "year": str(row["start_year"]) if row["start_year"] else None,
-                "release_date": row["release_date"].isoformat() if row["release_date"] else None,
-                "director": _event_names(credits[pk, CreditRole.DIRECTOR]),
-                "genre": [_event_text(name, limits.GENRE) for name in genres[pk][: limits.EVENT_GENRES]],
-                "plot": _event_text(row["plot"], limits.TEXT["plot"]),
-                "writers": _event_names(credits[pk, CreditRole.WRITER]),
-                "stars": _event_names(credits[pk, CreditRole.STAR]),
-                "decade_category": row["decade_category"] or None,
-                "genre_categories": row["genre_categories"],
-                "director_stats": row["director_stats"] or None,
-                "sentiment_analysis": row["sentiment_analysis"] or None,
-                "recommendations": row["recommendations"],
-            }
+            MoviePayload(
+                id=row["imdb_id"],
+                title=_event_text(row["primary_title"], limits.TEXT["primary_title"]),
+                title_type=row["title_type"] or None,
+                rating=float(rating) if rating is not None else None,
+                year=str(row["start_year"]) if row["start_year"] else None,
+                release_date=row["release_date"].isoformat() if row["release_date"] else None,
+                director=_event_names(credits[pk, CreditRole.DIRECTOR]),
+                genre=[_event_text(name, limits.GENRE) for name in genres[pk][: limits.EVENT_GENRES]],
+                plot=_event_text(row["plot"], limits.TEXT["plot"]),
+                writers=_event_names(credits[pk, CreditRole.WRITER]),
+                stars=_event_names(credits[pk, CreditRole.STAR]),
+                decade_category=row["decade_category"] or None,
+                genre_categories=row["genre_categories"],
+                director_stats=row["director_stats"] or None,
+                sentiment_analysis=row["sentiment_analysis"] or None,
+                recommendations=row["recommendations"],
+            )
         )
     return payloads
 
