@@ -11,6 +11,7 @@ preparation either way.
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -34,11 +35,34 @@ def _as_is(value: Any, _connection: Any) -> Any:
     return value
 
 
+def _dated(field: models.DateField):
+    # psycopg sends dates and aware datetimes as they are, which is all Django's PostgreSQL
+    # backend does with them; its own preparation (naive-time checks) cost several
+    # microseconds a value, a large share of writing a title row.
+    if isinstance(field, models.DateTimeField):
+
+        def prepare(value: Any, connection: Any) -> Any:
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                return value
+            return field.get_db_prep_save(value, connection)
+
+    else:
+
+        def prepare(value: Any, connection: Any) -> Any:
+            if type(value) is date:
+                return value
+            return field.get_db_prep_save(value, connection)
+
+    return prepare
+
+
 def _preparer(field: models.Field):
     if isinstance(field, models.JSONField) and field.encoder is None:
         return _json
     if isinstance(field, _AS_IS) and not isinstance(field, models.DateTimeField):
         return _as_is
+    if isinstance(field, models.DateField) and _postgres():
+        return _dated(field)
     return field.get_db_prep_save
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from apps.catalog.models import Credit, Title
+from apps.catalog.models import Credit, Person, Title
 from apps.catalog.pipeline import limits
 from apps.catalog.services import titles_ingest
 from apps.stream.models import Event
@@ -100,3 +100,30 @@ def test_a_reader_failing_in_the_background_fails_the_ingest_with_its_error_afte
     # Each batch commits on its own: the two whole batches read before the failure are stored.
     assert Title.objects.count() == 4
     assert not Event.objects.exists()  # enriched and announced only once the input is whole
+
+
+@pytest.mark.django_db
+def test_a_person_named_differently_is_renamed_and_one_named_alike_or_unnamed_is_kept():
+    titles_ingest([raw(1), raw(2)], source="imdb_datasets")
+    co_director = {"imdb_id": "nm0000050", "name": "Co Director", "ordering": 1}
+    renamed = raw(1, directors=[{"imdb_id": "nm0000001", "name": "Director One"}, co_director])
+    unnamed_and_alike = raw(
+        2,
+        stars=[
+            {"imdb_id": "nm0000102", "ordering": 0},
+            {"imdb_id": "nm0000101", "name": "Star 1", "ordering": 1},
+        ],
+    )
+
+    titles_ingest([renamed, unnamed_and_alike], source="imdb_datasets")
+
+    names = dict(Person.objects.values_list("imdb_id", "name"))
+    assert names["nm0000001"] == "Director One"
+    assert names["nm0000050"] == "Co Director"
+    assert names["nm0000102"] == "Star 2"
+    assert names["nm0000101"] == "Star 1"
+    assert list(
+        Credit.objects.filter(title__imdb_id="tt0000002", role="star")
+        .order_by("ordering")
+        .values_list("person__name", flat=True)
+    ) == ["Star 2", "Star 1"]

@@ -262,13 +262,24 @@ class _Batch:
             for credit in credits
             if credit.imdb_id
         }
-        person_ids = dict(Person.objects.filter(imdb_id__any=people).order_by().values_list("imdb_id", "id"))
+        stored = {
+            imdb_id: (pk, name)
+            for imdb_id, pk, name in Person.objects.filter(imdb_id__any=people)
+            .order_by()
+            .values_list("imdb_id", "id", "name")
+        }
+        person_ids = {imdb_id: pk for imdb_id, (pk, _name) in stored.items()}
         # A known person keeps the name it has unless the record names them (the datasets'
         # name.basics is imported first); an unknown one without a name is named by its id.
+        # Only new and renamed people are sent: most of a batch's people are stored already.
         rows_insert(
             Person,
             ["imdb_id", "name"],
-            sorted((imdb_id, name) for imdb_id, name in people.items() if name),
+            sorted(
+                (imdb_id, name)
+                for imdb_id, name in people.items()
+                if name and (imdb_id not in stored or stored[imdb_id][1] != name)
+            ),
             conflict=["imdb_id"],
             update=["name"],
         )
