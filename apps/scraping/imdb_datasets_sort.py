@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from apps.scraping.imdb_datasets import DatasetFiles, header_check, line_key, lines_read
+from apps.scraping.imdb_datasets import DatasetFiles, DatasetUnavailable, header_check, line_key, lines_read
 
 # About 60 MB of lines at IMDb's widest file (title.principals), sorted at once.
 SORT_CHUNK_LINES = 500_000
@@ -31,21 +31,28 @@ class SortedCopy:
 def dataset_sort(
     files: DatasetFiles, name: str, folder: Path, *, chunk_lines: int = SORT_CHUNK_LINES
 ) -> SortedCopy:
-    """Write `name`'s lines sorted by id to a file in `folder` (its header checked, then first)."""
+    """Write `name`'s lines sorted by id to a file in `folder` (its header checked, then first).
+
+    A copy that cannot be written (the disk full, the folder gone) is DatasetUnavailable.
+    """
     target = folder / f"{name}.sorted.tsv"
-    with ExitStack() as stack:
-        lines = lines_read(files.open(name, stack), name)
-        header = next(lines, None)
-        header_check(name, header)
-        runs = _runs_write(lines, name, folder, chunk_lines)
     try:
-        with ExitStack() as stack, target.open("w", encoding="utf-8", newline="") as out:
-            out.write(header if header.endswith("\n") else f"{header}\n")
-            readers = [stack.enter_context(run.open(encoding="utf-8", newline="")) for run in runs]
-            out.writelines(heapq.merge(*readers, key=line_key))
-    finally:
-        for run in runs:
-            run.unlink(missing_ok=True)
+        with ExitStack() as stack:
+            lines = lines_read(files.open(name, stack), name)
+            header = next(lines, None)
+            header_check(name, header)
+            runs = _runs_write(lines, name, folder, chunk_lines)
+        try:
+            with ExitStack() as stack, target.open("w", encoding="utf-8", newline="") as out:
+                out.write(header if header.endswith("\n") else f"{header}\n")
+                readers = [stack.enter_context(run.open(encoding="utf-8", newline="")) for run in runs]
+                out.writelines(heapq.merge(*readers, key=line_key))
+        finally:
+            for run in runs:
+                run.unlink(missing_ok=True)
+    except OSError as exc:
+        target.unlink(missing_ok=True)
+        raise DatasetUnavailable(f"{name}.tsv.gz is not sorted by id, and sorting it failed ({exc})") from exc
     return SortedCopy(path=target, lines=sum(runs.values()), runs=len(runs))
 
 

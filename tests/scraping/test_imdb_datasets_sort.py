@@ -6,7 +6,7 @@ import tracemalloc
 
 import pytest
 
-from apps.scraping.imdb_datasets import DatasetFiles, DatasetHeaderMismatch, line_key
+from apps.scraping.imdb_datasets import DatasetFiles, DatasetHeaderMismatch, DatasetUnavailable, line_key
 from apps.scraping.imdb_datasets_sort import dataset_sort
 from tests.standins.datasets import HEADERS, N, dataset_write
 
@@ -80,3 +80,12 @@ def test_a_file_whose_header_is_not_imdbs_is_not_sorted(tmp_path):
 
     with pytest.raises(DatasetHeaderMismatch, match=r"^title\.ratings\.tsv\.gz: "):
         dataset_sort(DatasetFiles(folder=tmp_path), "title.ratings", tmp_path)
+
+
+def test_a_copy_that_cannot_be_written_is_a_clear_error(tmp_path):
+    dataset_write(tmp_path, "title.ratings", [["tt0000002", "7.0", "10"], ["tt0000001", "5.0", "20"]])
+
+    with pytest.raises(
+        DatasetUnavailable, match=r"^title\.ratings\.tsv\.gz is not sorted by id, and sorting it failed"
+    ):
+        dataset_sort(DatasetFiles(folder=tmp_path), "title.ratings", tmp_path / "gone")
