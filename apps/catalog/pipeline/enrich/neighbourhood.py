@@ -33,6 +33,7 @@ def order_key(imdb_id: str) -> int:
 
 
 def imdb_id_of(key: int) -> str:
+    """The IMDb id of an order key, or of a rank (its score is masked off)."""
     padded, length = divmod(key & ORDER_MASK, 16)
     return "tt" + str(padded).zfill(_ID_DIGITS)[:length]
 
