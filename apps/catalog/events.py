@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from apps.catalog import decades
 from apps.catalog.decades import Decade
 from apps.stream.models import Event
 from apps.stream.services import EventTag, event_type_register, publish_many
@@ -63,7 +64,9 @@ def _decade_canonical(text: str) -> str:
 MOVIE_TAGS = (
     # A genre is any text without a comma (the list separator) or white space at its ends.
     EventTag("genre", r"[^,\s](?:[^,]{0,62}[^,\s])?", "Only titles of these genres (Drama, Sci-Fi, ...)."),
-    EventTag("decade", r"[0-9]{3}0s?", 'Only titles of these decades: "1990s" or "1990".', _decade_canonical),
+    EventTag(
+        "decade", decades.PATTERN, 'Only titles of these decades: "1990s" or "1990".', _decade_canonical
+    ),
     EventTag("type", r"[A-Za-z]{1,32}", "Only titles of these types (movie, tvSeries, tvEpisode, ...)."),
 )
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
-from apps.catalog.decades import Decade
+from apps.catalog.decades import FIRST_YEAR, LAST_YEAR, Decade
 from apps.catalog.errors import TitleNotFound
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Title
 from apps.catalog.search import search_fold
@@ -177,10 +177,10 @@ def decade_choices() -> list[Decade]:
 
     Two index lookups: listing the distinct years instead would scan every title.
     """
-    years = Title.objects.aggregate(first=Min("start_year"), last=Max("start_year"))
+    years = Title.objects.filter(start_year__gte=FIRST_YEAR, start_year__lte=LAST_YEAR).aggregate(
+        first=Min("start_year"), last=Max("start_year")
+    )
     if years["first"] is None:
         return []
     newest, oldest = Decade.of_year(years["last"]), Decade.of_year(years["first"])
-    if newest is None or oldest is None:  # no title with a year after year 0
-        return []
     return [Decade.of_index(index) for index in range(newest.index, oldest.index - 1, -1)]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from django.db import connection
 from django.db.models import QuerySet
 
-from apps.catalog.decades import Decade
+from apps.catalog.decades import FIRST_YEAR, LAST_YEAR, Decade
 from apps.catalog.models import Genre, Title
 from apps.catalog.pipeline.enrich.neighbourhood import Neighbourhood, imdb_id_of, rank
 
@@ -51,12 +51,12 @@ def buckets_top_all() -> dict[BucketKey, list[int]]:
                 FROM {title} t
                 JOIN {through} tg ON tg.title_id = t.id
                 JOIN {genre} g ON g.id = tg.genre_id
-                WHERE t.start_year IS NOT NULL AND t.start_year > 0
+                WHERE t.start_year BETWEEN %s AND %s
             ) ranked
             WHERE place <= %s
             ORDER BY decade, genre, place
             """,
-            [BUCKET_SIZE],
+            [FIRST_YEAR, LAST_YEAR, BUCKET_SIZE],
         )
         for decade, name, title_id in cursor.fetchall():
             buckets[Decade.of_index(decade), name].append(title_id)
