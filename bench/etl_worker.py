@@ -134,7 +134,7 @@ class Steps:
         self.wrap(enrich._Catalog, "__init__", "enrich.context")
         self.wrap(enrich, "recommendations_of", "enrich.recommendations")
         self.wrap(enrich, "movie_payloads", "publish.payload_build")
-        self.wrap(enrich, "publish_many", "publish.store_events")
+        self.wrap(enrich, "movie_events_publish", "publish.store_events")
         self.wrap(services, "people_upsert", "people_upsert")
         self.wrap(services, "tables_analyze", "analyze")
         self.wrap_iter(services, "name_rows", "read.names")
