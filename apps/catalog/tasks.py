@@ -8,9 +8,10 @@ from apps.catalog.pipeline.enrich import pending_enrich, recommendations_buckets
 from apps.catalog.selectors import titles_most_shown
 from apps.catalog.services import imdb_datasets_import, imdb_pages_store
 from apps.scraping.browser import BrowserMissing, BrowserUnavailable
+from apps.scraping.circuit import CircuitOpen, circuit_check
 from apps.scraping.imdb_client import ImdbUnavailable
 from apps.scraping.imdb_datasets import DatasetFiles, DatasetUnavailable
-from apps.scraping.services import CircuitOpen, circuit_check, scrape_chart, scrape_titles, scrape_url
+from apps.scraping.services import scrape_chart, scrape_titles, scrape_url
 
 # IMDb page scrapes are retried when a browser would not start or a page kept failing (not
 # for a missing Chromium). A blocked page is not retried here: the circuit breaker decides

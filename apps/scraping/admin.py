@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.scraping.circuit import circuit_close
 from apps.scraping.models import ScrapeCircuit, ScrapeRun
-from apps.scraping.services import circuit_close
 
 
 @admin.register(ScrapeCircuit)

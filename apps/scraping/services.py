@@ -6,25 +6,21 @@ Pages are fetched by up to SCRAPER_BROWSERS browsers at once (worker threads, on
 each); everything that touches the database (the circuit breaker, run records, the store
 step) stays in the calling thread.
 
-The circuit breaker is a database row, so every worker process sees the same state:
-SCRAPER_BREAKER_BLOCKS blocked pages in a row open it for SCRAPER_BREAKER_PAUSE_SECONDS,
-during which no process loads an IMDb page. After the pause the next page is a trial: a
-block re-opens the circuit at once, a success closes it.
+Blocked pages feed the circuit breaker (apps/scraping/circuit.py), which every worker
+process shares.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from apps.scraping import imdb_pages
+from apps.scraping.circuit import CircuitOpen, circuit_block, circuit_check, circuit_get, circuit_success
 from apps.scraping.imdb_client import (
     LANGUAGES,
     ImdbBadRequest,
@@ -37,30 +33,17 @@ from apps.scraping.imdb_client import (
     list_url_check,
     title_url,
 )
-from apps.scraping.models import ScrapeCircuit, ScrapeRun
+from apps.scraping.models import ScrapeRun
 from core.errors import DomainError
 
 logger = structlog.get_logger(__name__)
 
 SOURCE = "imdb_page"
-CIRCUIT = "imdb"
 # The region a language's display title is shown in (the catalog shows akas by region).
 REGIONS = {"uk": "UA", "ru": "RU", "en": ""}
 # Titles whose pages are all in are handed to the store step this many at a time, so an
 # interrupted run keeps what it already read.
 STORE_BATCH = 25
-
-
-class CircuitOpen(DomainError):
-    """IMDb kept blocking; scraping is paused until `reopens_at`."""
-
-    code = "scrape_circuit_open"
-    http_status = 503
-
-    def __init__(self, reason: str, reopens_at: datetime | None) -> None:
-        until = timezone.localtime(reopens_at).strftime("%Y-%m-%d %H:%M:%S %Z") if reopens_at else "?"
-        super().__init__(f"scraping paused until {until}: IMDb blocked repeatedly ({reason})")
-        self.reason, self.reopens_at = reason, reopens_at
 
 
 class ScrapeInputError(DomainError, ValueError):
@@ -121,62 +104,6 @@ class ScrapeSummary:
 
 
 Progress = Callable[[ScrapeSummary], None]
-
-
-# --- Circuit breaker -----------------------------------------------------------
-
-
-def circuit_get(*, name: str = CIRCUIT) -> ScrapeCircuit:
-    circuit, _ = ScrapeCircuit.objects.get_or_create(name=name)
-    return circuit
-
-
-def circuit_check(*, name: str = CIRCUIT) -> None:
-    """Raise CircuitOpen while the circuit is open."""
-    circuit = ScrapeCircuit.objects.filter(name=name).first()
-    if circuit is not None and circuit.is_open:
-        raise CircuitOpen(circuit.reason, circuit.reopens_at)
-
-
-def circuit_block(*, reason: str, name: str = CIRCUIT) -> bool:
-    """Count one blocked page; open the circuit at the threshold. Return whether it is open now."""
-    circuit_get(name=name)
-    with transaction.atomic():
-        circuit = ScrapeCircuit.objects.select_for_update().get(name=name)
-        circuit.consecutive_blocks += 1
-        circuit.reason = reason[:200]
-        opens = circuit.consecutive_blocks >= settings.SCRAPER_BREAKER_BLOCKS and not circuit.is_open
-        if opens:
-            now = timezone.now()
-            circuit.opened_at = now
-            circuit.reopens_at = now + timedelta(seconds=settings.SCRAPER_BREAKER_PAUSE_SECONDS)
-        circuit.save()
-    if opens:
-        logger.error(
-            "scrape_circuit_opened",
-            circuit=name,
-            reason=circuit.reason,
-            blocks=circuit.consecutive_blocks,
-            reopens_at=circuit.reopens_at.isoformat(),
-        )
-    return circuit.is_open
-
-
-def circuit_success(*, name: str = CIRCUIT) -> None:
-    """A page loaded: the run of blocks is over (and a trial after a pause closes the circuit)."""
-    closed = ScrapeCircuit.objects.filter(name=name, consecutive_blocks__gt=0).update(
-        consecutive_blocks=0, reopens_at=None, updated_at=timezone.now()
-    )
-    if closed:
-        logger.info("scrape_circuit_reset", circuit=name)
-
-
-def circuit_close(*, name: str = CIRCUIT) -> None:
-    """Resume scraping now (the admin's action)."""
-    ScrapeCircuit.objects.filter(name=name).update(
-        consecutive_blocks=0, reopens_at=None, updated_at=timezone.now()
-    )
-    logger.info("scrape_circuit_closed", circuit=name)
 
 
 # --- Input -----------------------------------------------------------------------

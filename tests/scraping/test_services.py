@@ -6,16 +6,10 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from apps.scraping.circuit import CircuitOpen, circuit_block, circuit_check, circuit_close, circuit_success
 from apps.scraping.imdb_client import ImdbBadRequest, list_url
 from apps.scraping.models import ScrapeCircuit, ScrapeRun
-from apps.scraping.services import (
-    CircuitOpen,
-    circuit_block,
-    circuit_check,
-    circuit_close,
-    circuit_success,
-    records_localize,
-)
+from apps.scraping.services import records_localize
 
 pytestmark = pytest.mark.embedded
 

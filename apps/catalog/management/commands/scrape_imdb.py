@@ -8,12 +8,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.catalog.management.reporting import CommandReport, titles_counts
 from apps.catalog.services import imdb_pages_store
 from apps.scraping.browser import BrowserUnavailable, browsers_cleanup_install
+from apps.scraping.circuit import CircuitOpen, circuit_check
 from apps.scraping.imdb_client import CHARTS
 from apps.scraping.services import (
-    CircuitOpen,
     ScrapeInputError,
     ScrapeSummary,
-    circuit_check,
     languages_parse,
     scrape_chart,
     scrape_titles,
