@@ -18,7 +18,14 @@ import orjson
 from django.db import IntegrityError, connection, models, transaction
 
 # Fields whose values both drivers take as they are: no per-value preparation needed.
-_AS_IS = (models.CharField, models.IntegerField, models.BooleanField, models.ForeignKey, models.AutoField)
+_AS_IS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.AutoField,
+)
 
 
 def _json(value: Any, _connection: Any) -> str | None:
