@@ -52,7 +52,7 @@ def test_compiled_catalog_matches_its_po_file(language, tmp_path):
 
 @pytest.mark.embedded
 def test_every_marked_string_is_in_the_catalogs(tmp_path):
-    for part in ("apps", "cinestream", "templates", "manage.py"):
+    for part in ("apps", "cinestream", "core", "templates", "manage.py"):
         source = BASE_DIR / part
         if source.is_dir():
             shutil.copytree(source, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
