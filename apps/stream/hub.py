@@ -286,9 +286,12 @@ class Hub:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=settings.STREAM_POLL_SECONDS)
             self._wake.clear()
+            # Only what was dispatched before the read began is known to be committed: events
+            # the fan-out dispatches while the read is under way are newer than what it saw.
+            known = self.last_id
             try:
                 newest = await _event_last_id()
-                if newest < self.last_id:
+                if newest < known:
                     self._log_went_back(newest)
                 elif newest > self.last_id:
                     await self.catch_up()
