@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ import pytest
 import redis
 
 from apps.stream.slots import RedisSlots
+from tests.support.scraping import eventually
 from tests.support.sse import SseClient
 
 CAP = 16
@@ -75,9 +75,7 @@ def two_servers(start_stream_server, private_redis, private_channel):
     probe = redis.Redis(port=port)
     for server in servers:  # each process's hub is up before the burst
         SseClient(server).close()
-    deadline = time.monotonic() + 10
-    while probe.zcard(f"{private_channel}:slots:127.0.0.1") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    eventually(lambda: not probe.zcard(f"{private_channel}:slots:127.0.0.1"), timeout=10)
     return servers, redis_process, probe
 
 
