@@ -6,7 +6,6 @@ and the header wrapper also backs up every Django response (a debug 404, a stati
 """
 
 import copy
-import json
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
@@ -16,6 +15,8 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from django.urls import URLPattern
+
+from core.asgi import json_reply
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -126,10 +127,7 @@ class AllowedHostsMiddleware:
 
 async def _host_refuse(send: Send, host: str) -> None:
     body = {"code": "disallowed_host", "message": f"host {host!r} is not served here (ALLOWED_HOSTS)"}
-    await send(
-        {"type": "http.response.start", "status": 400, "headers": [(b"content-type", b"application/json")]}
-    )
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    await json_reply(send, 400, body)
 
 
 def allowed_hosts_only(patterns: Iterable[URLPattern]) -> list[URLPattern]:

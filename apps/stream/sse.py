@@ -5,7 +5,6 @@ writes the hub's pre-encoded frames straight to the server.
 """
 
 import asyncio
-import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,6 +17,7 @@ from apps.stream.errors import InvalidStreamRequest
 from apps.stream.flow import flow_control_attach
 from apps.stream.hub import Hub, Subscriber, hub_get
 from apps.stream.schemas import StreamRequest, stream_request_parse
+from core.asgi import json_reply
 
 logger = structlog.get_logger(__name__)
 
@@ -30,17 +30,6 @@ STREAM_HEADERS = [
     (b"cache-control", b"no-cache, no-transform"),
     (b"x-accel-buffering", b"no"),
 ]
-
-
-async def _json_reply(send: Send, status: int, body: dict[str, Any], headers: list | None = None) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), *(headers or [])],
-        }
-    )
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
 
 
 def _request_data(scope: dict[str, Any]) -> dict[str, Any]:
@@ -63,14 +52,14 @@ async def _disconnected(receive: Receive, subscriber: Subscriber) -> None:
 
 async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> None:
     if scope["method"] != "GET":
-        await _json_reply(
+        await json_reply(
             send, 405, {"code": "method_not_allowed", "message": "use GET"}, [(b"allow", b"GET")]
         )
         return
     try:
         request = stream_request_parse(_request_data(scope))
     except InvalidStreamRequest as exc:
-        await _json_reply(send, exc.http_status, {"code": exc.code, "message": str(exc)})
+        await json_reply(send, exc.http_status, {"code": exc.code, "message": str(exc)})
         return
 
     hub = await hub_get()
@@ -80,7 +69,7 @@ async def movie_stream(scope: dict[str, Any], receive: Receive, send: Send) -> N
     if not await hub.slots.acquire(ip, token):
         message = f"at most {settings.STREAM_MAX_PER_IP} streams per client; close one or retry later"
         headers = [(b"retry-after", str(RETRY_AFTER_SECONDS).encode())]
-        await _json_reply(send, 429, {"code": "too_many_streams", "message": message}, headers)
+        await json_reply(send, 429, {"code": "too_many_streams", "message": message}, headers)
         return
 
     try:
