@@ -48,6 +48,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# This folder off the path (its http.py would shadow the standard library's), the repository on.
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.etl_common import (

@@ -19,6 +19,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+# This folder off the path (its http.py would shadow the standard library's), the repository on.
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.etl_synth import COPY_COLUMNS, copy_row, raw_records

@@ -40,6 +40,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+# This folder off the path (its http.py would shadow the standard library's), the repository on.
+sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinestream.settings")
 os.environ.setdefault("CINESTREAM_ENV_FILE", "")

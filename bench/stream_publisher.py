@@ -41,7 +41,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, required=True)
     args = parser.parse_args()
 
-    sys.path.insert(0, str(BASE_DIR))
+    # The repository first; this folder not at all: its http.py would shadow the standard library's.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [str(BASE_DIR)] + [entry for entry in sys.path if Path(entry or ".").resolve() != here]
     os.chdir(BASE_DIR)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cinestream.settings")
     import django

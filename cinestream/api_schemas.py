@@ -2,28 +2,30 @@
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 
 class ErrorOut(BaseModel):
-    """A refused request: a DomainError (cinestream.api) or a stream's refusal."""
+    """A refused or failed request (cinestream/api_errors.py)."""
 
-    code: str = Field(examples=["invalid_stream_request"], description="Stable, for programs.")
+    code: str = Field(examples=["title_not_found"], description="Stable, for programs.")
     message: str = Field(description="What is wrong, for people.")
 
 
-class ValidationProblem(BaseModel):
-    model_config = ConfigDict(extra="allow")
+class FieldProblem(BaseModel):
+    field: str = Field(examples=["limit"], description="The failing field (dotted inside a body).")
+    # "in" is a Python keyword: the attribute has another name, the JSON key is "in".
+    location: str = Field(
+        alias="in", examples=["query"], description="Where it was sent: query, path, body, header."
+    )
+    message: str
 
-    type: str
-    loc: list[str | int] = Field(description='Where, e.g. ["query", "limit"].')
-    msg: str
 
+class ValidationErrorOut(ErrorOut):
+    """A parameter or body field that does not fit its declared type or range."""
 
-class ValidationErrorOut(BaseModel):
-    """A parameter that does not fit its declared type or range (django-ninja's 422)."""
-
-    detail: list[ValidationProblem]
+    code: str = Field(examples=["invalid_request"], description="Always invalid_request.")
+    errors: list[FieldProblem] = Field(description="One entry per failing field.")
 
 
 def error_response(description: str, model: type[BaseModel] = ErrorOut) -> dict[str, Any]:

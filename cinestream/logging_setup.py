@@ -6,8 +6,25 @@ bound by django-structlog (which Celery tasks enqueued by a request inherit).
 """
 
 import logging
+import re
 
 import structlog
+
+# Keys that travel in URLs (TMDB's v3 `api_key`, Gemini's `key`) and headers; libraries such
+# as urllib3 log the URL they retry, so every line is cleaned before it is written.
+_SECRETS = re.compile(
+    r"((?:[?&;](?:api_key|key|token)=)|(?:x-goog-api-key|authorization)[\"']?:\s*[\"']?(?:bearer\s+)?)[^&\s\"',)]+",
+    re.I,
+)
+
+
+def secrets_redact(_logger, _method: str, event_dict: dict) -> dict:
+    """Replace API keys and tokens in a log line's message with "[redacted]"."""
+    event = event_dict.get("event")
+    if isinstance(event, str) and _SECRETS.search(event):
+        event_dict["event"] = _SECRETS.sub(r"\1[redacted]", event)
+    return event_dict
+
 
 _SHARED_PROCESSORS: list = [
     structlog.contextvars.merge_contextvars,
@@ -15,6 +32,7 @@ _SHARED_PROCESSORS: list = [
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.stdlib.ExtraAdder(),
+    secrets_redact,
 ]
 
 

@@ -7,3 +7,6 @@ class AnalyticsConfig(AppConfig):
 
     name = "apps.analytics"
     verbose_name = _("Analytics")
+
+    def ready(self) -> None:
+        from apps.analytics import receivers  # noqa: F401  (connects the audit trail's receivers)

@@ -7,7 +7,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from apps.catalog.models import Credit, Genre, LocalizedTitle, Person, Source, Title
+from apps.catalog.models import TMDB_OWN_FIELDS, Credit, Genre, LocalizedTitle, Person, Source, Title
 from apps.catalog.search import search_fold
 from apps.catalog.services import title_admin_saved
 
@@ -22,6 +22,9 @@ PROVENANCE_FIELDS = (
     "created_at",
     "updated_at",
 )
+
+# What TMDB fills (apps/catalog/tmdb_enrich.py), shown read-only: `enrich_tmdb` refreshes it.
+TMDB_FIELDS = (*TMDB_OWN_FIELDS, "tmdb_checked_at")
 
 
 class CreditInline(admin.TabularInline):
@@ -49,7 +52,7 @@ class TitleAdmin(admin.ModelAdmin):
     filter_horizontal = ("genres",)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = (CreditInline, LocalizedTitleInline)
-    readonly_fields = PROVENANCE_FIELDS
+    readonly_fields = (*TMDB_FIELDS, *PROVENANCE_FIELDS)
     fieldsets = (
         (
             None,
@@ -86,6 +89,13 @@ class TitleAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("TMDB"),
+            {
+                "classes": ("collapse",),
+                "fields": TMDB_FIELDS,
+            },
+        ),
+        (
             _("Provenance"),
             {
                 "classes": ("collapse",),
@@ -116,6 +126,7 @@ class TitleAdmin(admin.ModelAdmin):
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ("imdb_id", "name", "birth_year", "death_year")
+    readonly_fields = ("tmdb_id", "profile_path", "known_for_department")
     search_fields = ("=imdb_id", "name")
     show_full_result_count = False
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-PATTERN = r"[0-9]{3}0s?"
+PATTERN = r"[1-9][0-9]{2}0s?"  # four digits from FIRST_YEAR, as the text of a decade has
 FIRST_YEAR, LAST_YEAR = 1000, 9999
 _PATTERN = re.compile(PATTERN)
 

@@ -39,7 +39,17 @@ class MoviePayload(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(examples=["tt0111161"])
-    title: str | None
+    title: str | None = Field(description="The primary title (IMDb's display title in English).")
+    titles: dict[str, str] = Field(
+        default_factory=dict,
+        examples=[{"uk": "Втеча з Шоушенка", "ru": "Побег из Шоушенка", "en": "The Shawshank Redemption"}],
+        description=(
+            "The title's name in each of the site's languages (uk, ru, en): TMDB's translation, "
+            "else IMDb's title for the language's region (UA, RU), else the primary title. "
+            "A page shows titles[its language], falling back to `title` (events before this "
+            "field carry none)."
+        ),
+    )
     title_type: str | None = Field(examples=["movie"], description="movie, tvSeries, tvEpisode, ...")
     rating: float | None
     year: str | None
@@ -54,6 +64,7 @@ class MoviePayload(BaseModel):
     director_stats: DirectorStats | None
     sentiment_analysis: SentimentAnalysis | None
     recommendations: list[str] = Field(description="IMDb ids of similar titles.")
+    poster: str | None = Field(default=None, description="The poster's URL: TMDB's (w342), else IMDb's.")
 
 
 def _decade_canonical(text: str) -> str:

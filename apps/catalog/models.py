@@ -8,6 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.catalog.names import NAME_MAX_LENGTH
+from apps.catalog.search.text import search_fold
+
 IMDB_TITLE_ID = RegexValidator(r"^tt\d{7,8}$", _("An IMDb title id is tt followed by 7 or 8 digits."))
 IMDB_NAME_ID = RegexValidator(r"^nm\d{7,8}$", _("An IMDb name id is nm followed by 7 or 8 digits."))
 
@@ -32,6 +35,7 @@ class Source(models.TextChoices):
     IMDB_DATASETS = "imdb_datasets", _("IMDb datasets")
     IMDB_PAGE = "imdb_page", _("IMDb page")
     LAKE_IMPORT = "lake_import", _("Data-lake import")
+    TMDB = "tmdb", _("TMDB")
     ADMIN = "admin", _("Admin")
 
 
@@ -54,15 +58,36 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=300)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     death_year = models.PositiveSmallIntegerField(_("death year"), null=True, blank=True)
+    # From TMDB (apps/scraping/tmdb.py): the photo is a TMDB image path, sized at render time.
+    # db_default: the datasets import writes people naming only the columns it fills.
+    tmdb_id = models.PositiveIntegerField(_("TMDB id"), null=True, blank=True)
+    profile_path = models.CharField(_("photo"), max_length=200, blank=True, default="", db_default="")
+    known_for_department = models.CharField(
+        _("known for"), max_length=32, blank=True, default="", db_default=""
+    )
+    # The name folded as search folds queries (apps/catalog/search/text.py), trigram-indexed
+    # (apps/catalog/search/index.py). Bulk writers set it themselves; save() covers the rest.
+    search_name = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [models.UniqueConstraint(fields=["imdb_id"], name="catalog_person_imdb_id_unique")]
+        indexes = [
+            models.Index(
+                fields=["tmdb_id"], condition=models.Q(tmdb_id__isnull=False), name="catalog_person_tmdb_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_name = search_fold(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
 
 class EnrichPending(models.IntegerChoices):
@@ -98,6 +123,44 @@ class Title(models.Model):
     poster_url = models.URLField(_("poster"), max_length=500, blank=True)
     certificate = models.CharField(_("certificate"), max_length=16, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    original_language = models.CharField(
+        _("original language"), max_length=8, blank=True, default="", db_default=""
+    )
+    countries = models.JSONField(_("countries"), default=list, blank=True, db_default=[])  # ISO 3166-1 codes
+    number_of_seasons = models.PositiveSmallIntegerField(_("seasons"), null=True, blank=True)
+
+    # From TMDB (apps/scraping/tmdb.py). Defaults are the database's too (db_default): the bulk
+    # writers of other sources name only the columns they fill. Images are TMDB paths ("/abc.jpg"): the page builds
+    # each size's URL from the image base TMDB's /3/configuration names.
+    tmdb_id = models.PositiveIntegerField(_("TMDB id"), null=True, blank=True)
+    poster_path = models.CharField(_("TMDB poster"), max_length=200, blank=True, default="", db_default="")
+    backdrop_path = models.CharField(
+        _("TMDB backdrop"), max_length=200, blank=True, default="", db_default=""
+    )
+    # Per language ("uk", "ru", "en"): {"title": …, "overview": …, "tagline": …}, each optional.
+    translations = models.JSONField(_("translations"), default=dict, blank=True, db_default={})
+    # The release date and age rating of one region: Ukraine's when TMDB has it, else the US'.
+    regional_release_date = models.DateField(_("release date in the region"), null=True, blank=True)
+    age_rating = models.CharField(_("age rating"), max_length=16, blank=True, default="", db_default="")
+    release_region = models.CharField(_("region"), max_length=2, blank=True, default="", db_default="")
+    # [{"key": YouTube id, "name": …, "language": "uk", "official": bool}], best first.
+    trailers = models.JSONField(_("trailers"), default=list, blank=True, db_default=[])
+    # Ukraine's offers from TMDB's watch/providers (data by JustWatch):
+    # {"link": …, "flatrate"|"rent"|"buy": [{"name": …, "logo_path": …}]}.
+    watch_providers = models.JSONField(_("where to watch"), default=dict, blank=True, db_default={})
+    tmdb_vote_average = models.DecimalField(
+        _("TMDB rating"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    tmdb_vote_count = models.PositiveIntegerField(_("TMDB votes"), default=0, db_default=0)
+    tmdb_popularity = models.FloatField(_("TMDB popularity"), null=True, blank=True)
+    # When TMDB was last asked about this title, found or not: reruns skip what is fresh.
+    tmdb_checked_at = models.DateTimeField(_("TMDB checked at"), null=True, blank=True)
+
     genres = models.ManyToManyField(Genre, related_name="titles", blank=True, verbose_name=_("genres"))
     people = models.ManyToManyField(Person, through="Credit", related_name="titles", blank=True)
 
@@ -122,9 +185,21 @@ class Title(models.Model):
         choices=EnrichPending.choices, default=EnrichPending.NO, editable=False
     )
 
-    # Every title it is known by (primary, original, localized), case-folded, for search
-    # that works alike for Cyrillic and Latin on SQLite and PostgreSQL.
+    # Every title it is known by (primary, original, localized), one a line, folded as search
+    # folds queries (apps/catalog/search/text.py) and trigram-indexed (search/index.py).
     search_text = models.TextField(editable=False, blank=True)
+    # The name a visitor reading each language sees (apps/catalog/names.py), kept by
+    # enrichment, so that a list sorted by name is read in index order: migration
+    # 0008_lists_sort_names indexes each under PostgreSQL's ICU collation for its language.
+    name_uk = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, default="", db_default="", editable=False
+    )
+    name_ru = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, default="", db_default="", editable=False
+    )
+    name_en = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, default="", db_default="", editable=False
+    )
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -141,6 +216,9 @@ class Title(models.Model):
                 fields=["enrich_pending"],
                 condition=models.Q(enrich_pending__gt=0),
                 name="catalog_title_enrich_pending",
+            ),
+            models.Index(
+                fields=["tmdb_id"], condition=models.Q(tmdb_id__isnull=False), name="catalog_title_tmdb_id"
             ),
         ]
         constraints = [
@@ -159,6 +237,27 @@ class Title(models.Model):
 
     def __str__(self) -> str:
         return f"{self.primary_title} ({self.start_year})" if self.start_year else self.primary_title
+
+
+# The fields TMDB owns: the merge ranks TMDB first on them (apps/catalog/pipeline/merge.py),
+# the admin shows them read-only.
+TMDB_OWN_FIELDS = (
+    "tmdb_id",
+    "poster_path",
+    "backdrop_path",
+    "translations",
+    "original_language",
+    "countries",
+    "number_of_seasons",
+    "regional_release_date",
+    "age_rating",
+    "release_region",
+    "trailers",
+    "watch_providers",
+    "tmdb_vote_average",
+    "tmdb_vote_count",
+    "tmdb_popularity",
+)
 
 
 class CreditRole(models.TextChoices):

@@ -29,7 +29,7 @@ from apps.catalog.pipeline.errors import RecordRejected
 from apps.catalog.pipeline.merge import titles_merge
 from apps.catalog.pipeline.normalize import record_normalize
 from apps.catalog.pipeline.validate import record_validate
-from apps.catalog.search import search_text_build
+from apps.catalog.search import search_fold, search_text_build
 from apps.scraping.imdb_datasets import (
     DIGESTED,
     NAME_FILE,
@@ -237,13 +237,17 @@ def people_upsert(
 
     A name longer than the limits allow (apps/catalog/pipeline/limits.py) is cut there.
     """
-    columns = ["imdb_id", "name", "birth_year", "death_year"]
+    columns = ["imdb_id", "name", "birth_year", "death_year", "search_name"]
     # Into an empty table (a first import) rows go straight in, until one is already there.
     straight = not Person.objects.exists()
     count = 0
-    for batch in _batches(rows, batch_size):
-        if any(len(name) > limits.PERSON_NAME for _id, name, *_years in batch):
-            batch = [(imdb_id, name[: limits.PERSON_NAME], *years) for imdb_id, name, *years in batch]
+    for rows_read in _batches(rows, batch_size):
+        batch = [
+            (imdb_id, name, *years, search_fold(name))
+            for imdb_id, name, *years in (
+                (imdb_id, name[: limits.PERSON_NAME], *years) for imdb_id, name, *years in rows_read
+            )
+        ]
         with transaction.atomic():
             if straight:
                 # Upserted from here on once one is stored already (someone else stores people

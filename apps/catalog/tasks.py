@@ -5,8 +5,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.catalog.pipeline.enrich import pending_enrich, recommendations_buckets_refresh
-from apps.catalog.selectors import titles_most_shown
+from apps.catalog.selectors import titles_most_shown, titles_tmdb_due, titles_tmdb_unknown
 from apps.catalog.services import imdb_datasets_import, imdb_pages_store
+from apps.catalog.tmdb_enrich import tmdb_titles_enrich
 from apps.scraping.browser import BrowserMissing, BrowserUnavailable
 from apps.scraping.circuit import CircuitOpen, circuit_check
 from apps.scraping.imdb_client import ImdbUnavailable
@@ -114,3 +115,20 @@ def _daily_refresh() -> dict:
 def scrape_daily_refresh_task(self) -> dict:
     """IMDb's top chart, then the pages of the titles the site shows most (SCRAPER_DAILY_*)."""
     return _scrape_unless_blocked(self, _daily_refresh)
+
+
+@shared_task
+def tmdb_daily_enrich_task() -> dict:
+    """TMDB's data for titles never asked about, then for the ones the site shows most.
+
+    Without TMDB_API_KEY it does nothing (the site works without TMDB). Idempotent: titles
+    whose TMDB data did not change store and publish nothing. A title TMDB failed to
+    answer for stays unchecked and is asked again by the next run.
+    """
+    if not settings.TMDB_API_KEY:
+        return {"skipped": "TMDB_API_KEY is not set"}
+    new = titles_tmdb_due(limit=settings.TMDB_DAILY_NEW_TITLES)
+    shown = titles_most_shown(count=settings.TMDB_DAILY_SHOWN_TITLES)
+    unknown = titles_tmdb_unknown(imdb_ids=shown)
+    ids = list(dict.fromkeys([*new, *(imdb_id for imdb_id in shown if imdb_id not in unknown)]))
+    return tmdb_titles_enrich(imdb_ids=ids).as_dict()

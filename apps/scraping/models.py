@@ -63,3 +63,64 @@ class ScrapeRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.target}"
+
+
+class GeminiCall(models.Model):
+    """One request to Gemini (each retry and corrective follow-up is its own row): the ledger
+    the daily budget is counted from and the admin's cost report."""
+
+    class Purpose(models.TextChoices):
+        CINEMAS = "cinemas", _("cinemas")
+        MOVIES = "movies", _("movies")
+        SESSIONS = "sessions", _("sessions")
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("ok")
+        INVALID = "invalid", _("invalid, asked again")
+        REJECTED = "rejected", _("rejected")
+        UNAVAILABLE = "unavailable", _("unavailable")
+        CONFIG = "config", _("configuration error")
+        BLOCKED = "blocked", _("blocked or cut off")
+
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    # What the caller asked this for (a Location's slug, a run id), so its calls can be found.
+    purpose_key = models.CharField(_("purpose key"), max_length=200, blank=True)
+    model = models.CharField(_("model"), max_length=100)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    output_tokens = models.PositiveIntegerField(_("output tokens"), default=0)
+    thinking_tokens = models.PositiveIntegerField(_("thinking tokens"), default=0)
+    total_tokens = models.PositiveIntegerField(_("total tokens"), default=0)
+    grounded = models.BooleanField(_("grounded"), default=False)
+    latency_ms = models.PositiveIntegerField(_("latency, ms"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    error = models.TextField(_("error"), blank=True)
+    cost_usd = models.DecimalField(_("cost, USD"), max_digits=12, decimal_places=6, default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("Gemini call")
+        verbose_name_plural = _("Gemini calls")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.city} {self.outcome}"
+
+
+class TmdbCallDay(models.Model):
+    """TMDB requests per day and endpoint (TMDB charges nothing; the admin watches the volume
+    and the failures against its ~40 requests/s rule). One upsert per request."""
+
+    day = models.DateField(_("day"))
+    endpoint = models.CharField(_("endpoint"), max_length=32)  # find, movie, tv, search, …
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "endpoint"], name="scraping_tmdb_call_day")]
+        ordering = ["-day", "endpoint"]
+        verbose_name = _("TMDB calls on a day")
+        verbose_name_plural = _("TMDB calls")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.endpoint}: {self.calls}"

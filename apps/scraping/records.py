@@ -35,6 +35,45 @@ class AkaRecord(BaseModel):
     ordering: int = 0
 
 
+class TranslationRecord(BaseModel):
+    """A title's texts in one language (TMDB's translations)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str | None = None
+    overview: str | None = None
+    tagline: str | None = None
+
+
+class TrailerRecord(BaseModel):
+    """A YouTube video of the title: `key` is its YouTube id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    name: str = ""
+    language: str = ""
+    official: bool = False
+
+
+class ProviderRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    logo_path: str = ""
+
+
+class WatchProvidersRecord(BaseModel):
+    """Where to watch a title in one country, by kind of offer (TMDB's data by JustWatch)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    link: str | None = None
+    flatrate: tuple[ProviderRecord, ...] = ()
+    rent: tuple[ProviderRecord, ...] = ()
+    buy: tuple[ProviderRecord, ...] = ()
+
+
 class TitleRecord(BaseModel):
     """One title as a source saw it. Absent values are None (never "unknown" strings)."""
 
@@ -61,6 +100,24 @@ class TitleRecord(BaseModel):
     writers: tuple[CreditRecord, ...] | None = None
     stars: tuple[CreditRecord, ...] | None = None
     akas: tuple[AkaRecord, ...] | None = None
+    original_language: str | None = None
+    countries: tuple[str, ...] | None = None
+    number_of_seasons: int | None = None
+    # TMDB's (apps/scraping/tmdb.py): image paths, texts per language ("uk", "ru", "en"),
+    # one region's release date and age rating, trailers, where to watch, its own scores.
+    tmdb_id: int | None = None
+    poster_path: str | None = None
+    backdrop_path: str | None = None
+    translations: dict[str, TranslationRecord] | None = None
+    regional_release_date: date | None = None
+    age_rating: str | None = None
+    release_region: str | None = None
+    trailers: tuple[TrailerRecord, ...] | None = None
+    watch_providers: WatchProvidersRecord | None = None
+    tmdb_vote_average: float | None = None
+    tmdb_vote_count: int | None = None
+    tmdb_popularity: float | None = None
+    tmdb_checked_at: datetime | None = None
     source_url: str | None = None
     scraped_at: datetime | None = None
     # Fields the source sent that CineStream does not know, or values of the wrong type.

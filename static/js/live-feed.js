@@ -14,7 +14,18 @@
   let lastEventId = feed.dataset.lastEventId || "";
   let source = null;
   // The same decimal mark as the server-rendered items ("9,3" in Ukrainian).
-  const ratingFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
+  const language = (document.documentElement.lang || "").split("-")[0];
+  const ratingFormat = new Intl.NumberFormat(language || undefined);
+  const genreLabels = JSON.parse(document.getElementById("feed-genre-labels")?.textContent || "{}");
+  // A title page's address with a placeholder id, as the server spells it.
+  const titleUrl = feed.dataset.titleUrl || "/catalog/tt0000000/";
+
+  // The name in the page's language: events carry `titles` per language since they were
+  // localized; older ones only `title`.
+  function nameOf(movie) {
+    const titles = movie.titles && typeof movie.titles === "object" ? movie.titles : {};
+    return titles[language] || movie.title || movie.id || "";
+  }
 
   function setStatus(state) {
     status.dataset.state = state;
@@ -23,14 +34,20 @@
 
   function render(movie) {
     const item = template.content.firstElementChild.cloneNode(true);
+    const name = nameOf(movie);
     const fields = {
-      title: movie.title || movie.id || "",
+      title: name,
       year: movie.year || "",
-      genre: Array.isArray(movie.genre) ? movie.genre.join(", ") : "",
+      genre: Array.isArray(movie.genre) ? movie.genre.map((genre) => genreLabels[genre] || genre).join(", ") : "",
       rating: typeof movie.rating === "number" ? "★ " + ratingFormat.format(movie.rating) : "",
     };
     for (const [name, value] of Object.entries(fields)) {
       item.querySelector('[data-field="' + name + '"]').textContent = value;
+    }
+    const link = item.querySelector('[data-field="title"]');
+    if (/^tt\d{7,8}$/.test(movie.id || "")) {
+      link.href = titleUrl.replace("tt0000000", movie.id);
+      link.title = movie.year ? name + " (" + movie.year + ")" : name;
     }
     item.classList.add("is-new");
     return item;

@@ -6,8 +6,11 @@ import pytest
 
 from apps.catalog.decades import Decade
 from apps.catalog.errors import TitleNotFound
-from apps.catalog.models import TitleType
+from apps.catalog.models import Title, TitleType
 from apps.catalog.selectors import (
+    COLLECTION_UKRAINIAN,
+    TitleSort,
+    Trailer,
     decade_choices,
     genre_choices,
     title_display_name,
@@ -16,6 +19,9 @@ from apps.catalog.selectors import (
     title_list,
     title_people,
     title_recommendations,
+    title_text,
+    title_trailer,
+    title_watch_offers,
     titles_by_ids,
     titles_most_shown,
 )
@@ -229,3 +235,152 @@ def test_filter_choices_list_genres_and_the_decades_the_catalog_spans():
 
     assert genre_choices() == ["Comedy", "Drama"]
     assert decade_choices() == [Decade(2010), Decade(2000), Decade(1990)]
+
+
+def test_display_name_prefers_tmdbs_translated_title_to_the_aka():
+    title = TitleFactory(
+        primary_title="Fight Club",
+        akas=[("Бійцівський клуб (1999)", "UA", "uk")],
+        translations={"uk": {"title": "Бійцівський клуб"}, "ru": {"title": "  "}},
+    )
+
+    assert title_display_name(title=title, language="uk") == "Бійцівський клуб"
+    assert title_display_name(title=title, language="ru") == "Fight Club"
+    assert title_display_name(title=title, language="en") == "Fight Club"
+
+
+@pytest.mark.parametrize(
+    ("translations", "plot", "language", "expected"),
+    [
+        ({"uk": {"overview": "Український опис"}}, "English plot", "uk", ("Український опис", "uk", False)),
+        ({"en": {"overview": "TMDB English"}}, "IMDb plot", "uk", ("TMDB English", "en", True)),
+        ({}, "IMDb plot", "ru", ("IMDb plot", "en", True)),
+        ({}, "IMDb plot", "en", ("IMDb plot", "en", False)),
+        ({"uk": "not a mapping"}, "", "uk", None),
+    ],
+)
+def test_overview_in_the_visitors_language_else_english(translations, plot, language, expected):
+    title = TitleFactory(translations=translations, plot=plot)
+
+    text = title_text(title=title, language=language, field="overview")
+
+    assert (text and (text.text, text.language, text.is_fallback)) == expected
+
+
+def test_trailer_and_offers_skip_what_cannot_be_shown():
+    title = TitleFactory(
+        trailers=[
+            {"key": "javascript:alert(1)"},
+            {"name": "no key"},
+            {"key": "O-b2VfmmbyA", "name": "Trailer"},
+        ],
+        watch_providers={
+            "link": "javascript:alert(1)",
+            "rent": [{"name": ""}, {"logo_path": "/x.jpg"}],
+            "buy": [{"name": "Apple TV"}],
+        },
+    )
+
+    assert title_trailer(title=title, language="uk") == Trailer(key="O-b2VfmmbyA", name="Trailer")
+    offers = title_watch_offers(title=title)
+    assert offers.link == ""
+    assert [(group.kind, [p.name for p in group.providers]) for group in offers.groups] == [
+        ("buy", ["Apple TV"])
+    ]
+    assert title_watch_offers(title=TitleFactory()) is None
+    assert title_trailer(title=TitleFactory(), language="uk") is None
+
+
+def test_the_trailer_in_the_visitors_language_comes_first():
+    title = TitleFactory(
+        trailers=[
+            {"key": "O-b2VfmmbyA", "name": "Офіційний трейлер", "language": "uk"},
+            {"key": "qtRKdVHc-cE", "name": "Official Trailer", "language": "en"},
+        ]
+    )
+
+    assert title_trailer(title=title, language="en").name == "Official Trailer"
+    assert title_trailer(title=title, language="uk").name == "Офіційний трейлер"
+    assert title_trailer(title=title, language="ru").name == "Офіційний трейлер"
+
+
+# Sorting. The same expectations hold on SQLite (the catalog's collations) and PostgreSQL (ICU).
+UKRAINIAN_ORDER = [
+    "1984",
+    "Голос",
+    "Ґрунт",
+    "Дім",
+    "Експрес",
+    "Єдність",
+    "Зима",
+    "Иній",
+    "Іван",
+    "Їжак",
+    "Йод",
+    "Як",
+]
+RUSSIAN_ORDER = ["Гора", "Еда", "Ежи", "Ёлка", "Жара", "Яблоко", "Alien"]
+ENGLISH_ORDER = ["Æon Flux", "alien", "Alien", "Épouvante", "The Matrix", "Zodiac", "Атлантида"]
+
+
+def sorted_names(language: str) -> list[str]:
+    titles = title_list(sort=TitleSort.TITLE, language=language)
+    return [title_display_name(title=title, language=language) for title in titles]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("uk", UKRAINIAN_ORDER), ("ru", RUSSIAN_ORDER), ("en", ENGLISH_ORDER)]
+)
+def test_titles_sort_in_the_alphabet_of_the_visitors_language(language, expected):
+    for name in reversed(expected):
+        TitleFactory(primary_title=name, translations={language: {"title": name}})
+
+    assert sorted_names(language) == expected
+
+
+def test_sorting_by_title_sorts_by_the_name_the_visitor_sees():
+    TitleFactory(primary_title="Atlantis", translations={"uk": {"title": "Атлантида"}})
+    TitleFactory(primary_title="Shadows of Forgotten Ancestors", akas=[("Тіні забутих предків", "UA", "")])
+    TitleFactory(primary_title="Brother", akas=[("Брат", "RU", "ru")])
+    TitleFactory(primary_title="Ґудзик", translations={"uk": {"title": ""}})  # blank: the primary title
+
+    assert sorted_names("uk") == ["Атлантида", "Ґудзик", "Тіні забутих предків", "Brother"]
+    assert sorted_names("ru") == ["Брат", "Ґудзик", "Atlantis", "Shadows of Forgotten Ancestors"]
+    assert sorted_names("en") == ["Atlantis", "Brother", "Shadows of Forgotten Ancestors", "Ґудзик"]
+
+
+def test_lists_sort_by_votes_rating_or_year_with_the_unknown_last():
+    TitleFactory(imdb_id="tt0000001", votes=10, rating=Decimal("9.5"), start_year=1950)
+    TitleFactory(imdb_id="tt0000002", votes=3000, rating=None, start_year=2020)
+    TitleFactory(imdb_id="tt0000003", votes=500, rating=Decimal("7.0"), start_year=None)
+
+    assert imdb_ids(title_list()) == ["tt0000002", "tt0000003", "tt0000001"]
+    assert imdb_ids(title_list(sort=TitleSort.RATING)) == ["tt0000001", "tt0000003", "tt0000002"]
+    assert imdb_ids(title_list(sort=TitleSort.YEAR)) == ["tt0000002", "tt0000001", "tt0000003"]
+
+
+def test_a_year_range_keeps_both_ends():
+    for year in (1989, 1990, 1995, 1999, 2000):
+        TitleFactory(imdb_id=f"tt000{year}", start_year=year)
+
+    found = title_list(year_from=1990, year_to=1999, sort=TitleSort.YEAR)
+
+    assert imdb_ids(found) == ["tt0001999", "tt0001995", "tt0001990"]
+    assert imdb_ids(title_list(year_from=2000)) == ["tt0002000"]
+
+
+def test_ukrainian_cinema_is_made_in_ukraine_in_ukrainian_or_originally_titled_so():
+    TitleFactory(imdb_id="tt0000011", countries=["US", "UA"])
+    TitleFactory(imdb_id="tt0000012", original_language="uk")
+    TitleFactory(imdb_id="tt0000013", akas=[("Тіні забутих предків", "UA", "")])
+    LocalizedTitleFactory(
+        title=Title.objects.get(imdb_id="tt0000013"), region="", language="uk", is_original=True
+    )
+    TitleFactory(imdb_id="tt0000014", countries=["US"], original_language="en", akas=["Матриця"])
+    TitleFactory(imdb_id="tt0000015", countries=["UAE"])  # not Ukraine, though its code starts alike
+
+    assert sorted(imdb_ids(title_list(collection=COLLECTION_UKRAINIAN))) == [
+        "tt0000011",
+        "tt0000012",
+        "tt0000013",
+    ]

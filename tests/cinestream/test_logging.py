@@ -48,3 +48,25 @@ def test_celery_task_started_by_a_request_logs_the_same_request_id(redis_url, tr
         worker.stop()
 
     assert json.loads(started.string)["request_id"] == "req-3f2a9c"
+
+
+@pytest.mark.embedded
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Retrying (Retry(total=2)) after connection broken: /3/find/tt0137523?api_key=0123abcd&external_source=imdb_id",
+        "POST /v1beta/models/gemini-3.5-flash:generateContent?key=AIzaSyA-secret",
+        "headers {'x-goog-api-key': 'AIzaSyA-secret', 'Authorization': 'Bearer eyJhbGciOi.secret.sig'}",
+    ],
+)
+def test_api_keys_in_a_library_log_line_are_redacted(message):
+    import logging
+
+    formatter = logging.getLogger().handlers[0].formatter  # the configured LOGGING's
+    record = logging.LogRecord("urllib3.connectionpool", logging.WARNING, __file__, 1, message, None, None)
+
+    written = formatter.format(record)
+    assert "[redacted]" in written
+    for secret in ("0123abcd", "AIzaSyA-secret", "eyJhbGciOi.secret.sig"):
+        assert secret not in written
+    assert "external_source=imdb_id" in written or "api_key" not in message

@@ -57,6 +57,13 @@ def setting_value(name: str, **env: str) -> str:
         ({"SCRAPER_BROWSERS": "0"}, "SCRAPER_BROWSERS", ">= 1"),
         ({"SCRAPER_DELAY_SECONDS": "-1"}, "SCRAPER_DELAY_SECONDS", ">= 0"),
         ({"SCRAPER_DAILY_LANGUAGES": "uk,de"}, "SCRAPER_DAILY_LANGUAGES", "uk, en or ru"),
+        ({"GEMINI_DAILY_COST_BUDGET_USD": "twenty"}, "GEMINI_DAILY_COST_BUDGET_USD", "decimal number"),
+        ({"GEMINI_FLASH_INPUT_USD_PER_1M": "-1.5"}, "GEMINI_FLASH_INPUT_USD_PER_1M", ">= 0"),
+        ({"GEMINI_MAX_PARALLEL_CALLS": "0"}, "GEMINI_MAX_PARALLEL_CALLS", ">= 1"),
+        ({"GEMINI_RETRY_MAX_DELAY_SECONDS": "-5"}, "GEMINI_RETRY_MAX_DELAY_SECONDS", ">= 0"),
+        ({"API_WRITE_RATE": "lots"}, "API_WRITE_RATE", "120/minute"),
+        ({"API_WRITE_RATE": "10/fortnight"}, "API_WRITE_RATE", "second, minute, hour, day"),
+        ({"API_CORS_ALLOWED_ORIGINS": "app.example"}, "API_CORS_ALLOWED_ORIGINS", "https://"),
         (
             {"DATABASE_CONN_MAX_AGE": "forever", "DATABASE_URL": "postgres://x@h/db"},
             "DATABASE_CONN_MAX_AGE",
@@ -109,6 +116,19 @@ def test_gemini_model_choice_maps_to_model_ids_from_settings():
     assert (
         setting_value("GEMINI_MODEL_ID", GEMINI_MODEL="pro", GEMINI_PRO_MODEL_ID="gemini-9-pro")
         == "gemini-9-pro"
+    )
+
+
+@pytest.mark.embedded
+def test_the_api_write_rate_and_cors_origins_come_from_the_environment():
+    assert setting_value("API_WRITE_RATE") == "(120, 60)"
+    assert setting_value("API_WRITE_RATE", API_WRITE_RATE="30/h") == "(30, 3600)"
+    assert setting_value("CORS_ALLOW_ALL_ORIGINS") == "True"
+    restricted = {"API_CORS_ALLOWED_ORIGINS": "https://app.example,http://localhost:3000"}
+    assert setting_value("CORS_ALLOW_ALL_ORIGINS", **restricted) == "False"
+    assert (
+        setting_value("CORS_ALLOWED_ORIGINS", **restricted)
+        == "['https://app.example', 'http://localhost:3000']"
     )
 
 

@@ -1,4 +1,4 @@
-"""Admin sign-in: lockout by address and by account, its page, and the bound on password checks."""
+"""Sign-in (allauth's page, which the admin sends staff to): lockout by address and by account, its page, and the bound on password checks."""
 
 import threading
 import time
@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.db.models import F
 
+from tests.support.accounts import allauth_cache_reset, user_create
 from tests.support.processes import daphne_start
 
 pytestmark = pytest.mark.embedded
 
-LOGIN = "/admin/login/"
+LOGIN = "/accounts/login/"
 
 
 class CountingHasher(MD5PasswordHasher):
@@ -36,12 +37,17 @@ def counted_hashing(settings) -> type[CountingHasher]:
 
 
 @pytest.fixture
-def admin(django_user_model, counted_hashing):
-    return django_user_model.objects.create_superuser("boss", "boss@example.com", "right-password")
+def admin(counted_hashing):
+    return user_create("boss@example.com", password="right-password", is_staff=True, is_superuser=True)
 
 
-def sign_in(client, username: str, password: str, address: str = "203.0.113.7"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+@pytest.fixture(autouse=True)
+def allauth_limits_reset():
+    allauth_cache_reset()
+
+
+def sign_in(client, login: str, password: str, address: str = "203.0.113.7"):
+    return client.post(LOGIN, {"login": login, "password": password}, REMOTE_ADDR=address)
 
 
 @pytest.mark.django_db
@@ -49,26 +55,26 @@ def test_wrong_passwords_from_one_address_lock_it_out_even_for_the_right_passwor
     client, admin, counted_hashing
 ):
     for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert sign_in(client, f"guess{attempt}", "wrong").status_code == 200  # the form again
-    assert sign_in(client, "guess-last", "wrong").status_code == 429
+        assert sign_in(client, f"guess{attempt}@example.com", "wrong").status_code == 200  # the form again
+    assert sign_in(client, "guess-last@example.com", "wrong").status_code == 429
 
     hashed_before = counted_hashing.count
-    refused = sign_in(client, "boss", "right-password")
+    refused = sign_in(client, "boss@example.com", "right-password")
 
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) == settings.AXES_COOLOFF_TIME.total_seconds()
     assert counted_hashing.count == hashed_before, "a locked-out attempt hashed a password"
     assert "_auth_user_id" not in client.session
     # Another address is not locked out, and the account is not either.
-    assert sign_in(client, "boss", "right-password", address="198.51.100.1").status_code == 302
+    assert sign_in(client, "boss@example.com", "right-password", address="198.51.100.1").status_code == 302
 
 
 @pytest.mark.django_db
 def test_wrong_passwords_for_one_account_from_many_addresses_lock_the_account(client, admin):
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "boss", "wrong", address=f"198.51.100.{attempt + 1}")
+        sign_in(client, "boss@example.com", "wrong", address=f"198.51.100.{attempt + 1}")
 
-    refused = sign_in(client, "boss", "right-password", address="192.0.2.200")
+    refused = sign_in(client, "boss@example.com", "right-password", address="192.0.2.200")
 
     assert refused.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -88,9 +94,9 @@ def test_the_lockout_page_says_when_to_try_again_in_the_visitors_language(
 ):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "boss", "wrong")
+        sign_in(client, "boss@example.com", "wrong")
 
-    page = sign_in(client, "boss", "right-password").content.decode()
+    page = sign_in(client, "boss@example.com", "right-password").content.decode()
 
     assert title in page
     assert retry in page
@@ -99,20 +105,20 @@ def test_the_lockout_page_says_when_to_try_again_in_the_visitors_language(
 @pytest.mark.django_db
 def test_the_lockout_ends_after_the_cool_off(client, admin, settings):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
-        sign_in(client, "boss", "wrong")
-    assert sign_in(client, "boss", "right-password").status_code == 429
+        sign_in(client, "boss@example.com", "wrong")
+    assert sign_in(client, "boss@example.com", "right-password").status_code == 429
 
     # The cool-off passes: the stored failures become older than it (no waiting in the test).
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME)
 
-    assert sign_in(client, "boss", "right-password").status_code == 302
+    assert sign_in(client, "boss@example.com", "right-password").status_code == 302
     assert client.session["_auth_user_id"] == str(admin.pk)
 
 
 @pytest.fixture
 def sign_in_server(transactional_db, django_user_model):
     """A Daphne with real (PBKDF2) password hashing, one check at a time, and no lockout."""
-    django_user_model.objects.create_superuser("boss", "boss@example.com", "right-password")
+    user_create("boss@example.com", password="right-password", is_staff=True)
     server, url = daphne_start(
         settings.DATABASES["default"], LOGIN_CONCURRENT_CHECKS="1", LOGIN_FAILURE_LIMIT="1000"
     )
@@ -132,7 +138,7 @@ def test_a_burst_of_sign_ins_beyond_the_bound_is_answered_busy_at_once(sign_in_s
 
     def attempt(session: requests.Session, number: int) -> None:
         form = {
-            "username": f"guess{number}",
+            "login": f"guess{number}@example.com",
             "password": "wrong",
             "csrfmiddlewaretoken": session.cookies["csrftoken"],
         }

@@ -58,7 +58,9 @@ def test_pages_work_under_the_content_security_policy_without_a_violation(site, 
         "/": lambda: visible(browser, "home-title"),
         "/catalog/": lambda: visible(browser, "page-title"),
         f"/catalog/{title.imdb_id}/": lambda: visible(browser, "brand"),
-        "/admin/login/": lambda: browser.find_element(By.ID, "id_username"),
+        # The admin's login sends people to the site's sign-in (allauth's page in the site's frame).
+        "/admin/login/": lambda: browser.find_element(By.ID, "id_login"),
+        "/accounts/signup/": lambda: browser.find_element(By.ID, "id_password2"),
         # Swagger UI draws the operations with its own script: they appear only if it ran.
         "/api/docs": lambda: WebDriverWait(browser, 15).until(
             ec.visibility_of_element_located((By.CSS_SELECTOR, ".opblock-summary"))

@@ -1,4 +1,4 @@
-"""Catalog rows for tests; titles keep `search_text` in step with their names, as the pipeline does.
+"""Catalog rows for tests; titles keep `search_text` and display names in step with their names, as the pipeline does.
 
 A title with everything its page shows:
 
@@ -18,15 +18,20 @@ import factory
 from factory.django import DjangoModelFactory
 
 from apps.catalog.models import Credit, CreditRole, Genre, LocalizedTitle, Person, Source, Title, TitleType
+from apps.catalog.names import names_of
 from apps.catalog.search import search_text_build
 
 
 def search_text_refresh(title: Title) -> None:
-    """Store the search text of every name the title now has, as the pipeline would."""
-    names = [title.primary_title, title.original_title]
-    names += title.localized_titles.order_by("ordering", "pk").values_list("name", flat=True)
+    """Store the search text of every name the title now has, and its display names (what
+    lists sort by), as the pipeline would."""
+    akas = list(title.localized_titles.order_by("ordering", "pk"))
+    names = [title.primary_title, title.original_title, *(aka.name for aka in akas)]
     title.search_text = search_text_build(names)
-    Title.objects.filter(pk=title.pk).update(search_text=title.search_text)
+    display = names_of(primary=title.primary_title, translations=title.translations, akas=akas)
+    for field, name in display.items():
+        setattr(title, field, name)
+    Title.objects.filter(pk=title.pk).update(search_text=title.search_text, **display)
 
 
 class GenreFactory(DjangoModelFactory):

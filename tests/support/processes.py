@@ -7,8 +7,10 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+from django.conf import settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -23,14 +25,23 @@ def free_port() -> int:
 class WatchedProcess:
     """A child process whose combined output is collected line by line in the background."""
 
-    def __init__(self, args: Sequence[str], *, env: Mapping[str, str] | None = None, name: str = "") -> None:
+    def __init__(
+        self,
+        args: Sequence[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        name: str = "",
+        cwd: Path | None = None,
+        inherit_env: bool = True,
+    ) -> None:
         self.name = name or Path(args[0]).name
         self.lines: list[str] = []
         self._changed = threading.Condition()
         self.process = subprocess.Popen(
             list(args),
-            cwd=BASE_DIR,
-            env={**os.environ, **(env or {})},
+            cwd=cwd or BASE_DIR,
+            # Without inherit_env only `env`, as systemd gives a unit only its environment.
+            env={**(os.environ if inherit_env else {}), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -109,6 +120,8 @@ def server_environment(database: Mapping[str, object], **extra: str) -> dict[str
         "LOG_LEVEL": "info",
         "LOG_FORMAT": "console",
         "PYTHONUNBUFFERED": "1",
+        # A test's clients all post from 127.0.0.1: the API's write limit is not what it tests.
+        "API_WRITE_RATE": "1000000000/second",
         **extra,
     }
 
@@ -149,3 +162,34 @@ def manage_run(database: Mapping[str, object], *args: str, **env: str) -> subpro
         timeout=120,
         check=True,
     )
+
+
+def clients_on_servers(
+    client: Callable[[str, int, list[int]], None], *, total: int, clients: int, env: dict[str, str]
+) -> int:
+    """Run `clients` threads of `client(url, count, done)` spread over two Daphne processes
+    (the test database, `env` added), `total` requests in all; the sum each thread reports.
+    A client that fails fails the test with the servers' last words, which say why."""
+    servers = [daphne_start(settings.DATABASES["default"], **env) for _ in range(2)]
+    done: list[int] = []
+    failures: list[str] = []
+
+    def run(url: str) -> None:
+        try:
+            client(url, total // clients, done)
+        except Exception as exc:  # reported below, with the servers' output
+            failures.append(f"client of {url}: {exc!r}")
+
+    try:
+        threads = [threading.Thread(target=run, args=(servers[i % 2][1],)) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        for server, _url in servers:
+            server.stop()
+    if failures:
+        tails = "\n".join(f"--- {server.name}\n" + "\n".join(server.lines[-30:]) for server, _url in servers)
+        raise AssertionError("\n".join(failures) + "\n" + tails)
+    return sum(done)

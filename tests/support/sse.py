@@ -18,11 +18,20 @@ class SseEvent:
 
 class SseClient:
     def __init__(
-        self, base_url: str, path: str = "/api/movies/stream", last_event_id: int | None = None
+        self,
+        base_url: str,
+        path: str = "/api/movies/stream",
+        last_event_id: int | None = None,
+        headers: dict[str, str] | None = None,
+        source_address: str | None = None,
     ) -> None:
         parts = urlsplit(base_url)
-        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        headers = {"Accept": "text/event-stream"}
+        # A loopback source address of its own makes it another client to nginx's ip_hash.
+        source = (source_address, 0) if source_address else None
+        self.connection = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=60, source_address=source
+        )
+        headers = {"Accept": "text/event-stream", **(headers or {})}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         self.connection.request("GET", path, headers=headers)

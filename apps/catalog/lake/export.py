@@ -27,6 +27,10 @@ from apps.catalog.lake.schema import (
     CatalogAka,
     CatalogCredit,
     CatalogLine,
+    CatalogProvider,
+    CatalogTrailer,
+    CatalogTranslation,
+    CatalogWatchProviders,
     line_schema,
 )
 from apps.catalog.lake.storage import Store, storage_errors, store_open
@@ -98,6 +102,26 @@ def catalog_line(title: Title) -> CatalogLine:
             )
             for aka in title.localized_titles.all()
         ],
+        original_language=_text_or_none(title.original_language),
+        countries=list(title.countries) or None,
+        number_of_seasons=title.number_of_seasons,
+        tmdb_id=title.tmdb_id,
+        poster_path=_text_or_none(title.poster_path),
+        backdrop_path=_text_or_none(title.backdrop_path),
+        translations={
+            language: CatalogTranslation.model_construct(**texts)
+            for language, texts in title.translations.items()
+        }
+        or None,
+        regional_release_date=title.regional_release_date,
+        age_rating=_text_or_none(title.age_rating),
+        release_region=_text_or_none(title.release_region),
+        trailers=[CatalogTrailer.model_construct(**trailer) for trailer in title.trailers] or None,
+        watch_providers=_watch_providers(title.watch_providers),
+        tmdb_vote_average=float(title.tmdb_vote_average) if title.tmdb_vote_average is not None else None,
+        tmdb_vote_count=title.tmdb_vote_count or None,
+        tmdb_popularity=title.tmdb_popularity,
+        tmdb_checked_at=title.tmdb_checked_at,
         source=_text_or_none(title.source),
         rescued_data=title.rescued_data,
         field_sources=title.field_sources,
@@ -107,6 +131,16 @@ def catalog_line(title: Title) -> CatalogLine:
         sentiment_analysis=title.sentiment_analysis,
         recommendations=title.recommendations,
     )
+
+
+def _watch_providers(stored: dict[str, Any]) -> CatalogWatchProviders | None:
+    if not stored:
+        return None
+    offers = {
+        offer: [CatalogProvider.model_construct(**provider) for provider in stored.get(offer, ())]
+        for offer in ("flatrate", "rent", "buy")
+    }
+    return CatalogWatchProviders.model_construct(link=stored.get("link"), **offers)
 
 
 class LakeFile(BaseModel):

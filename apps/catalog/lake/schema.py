@@ -17,7 +17,9 @@ from apps.catalog.models import LocalizedTitle
 from apps.catalog.pipeline import limits
 from apps.scraping.records import TITLE_FIELDS
 
-SCHEMA_VERSION = 1
+# Versions are additive: v2 added TMDB's fields (translations, images, trailers, providers,
+# scores…); a v1 line is a v2 line without them, so lines of every version import alike.
+SCHEMA_VERSION = 2
 SCHEMA_PATH = f"_schema/v{SCHEMA_VERSION}.json"
 SCHEMA_ID = f"urn:cinestream:catalog-line:v{SCHEMA_VERSION}"
 
@@ -66,6 +68,35 @@ class CatalogAka(BaseModel):
     language: str = Field(default="", max_length=_max_length(LocalizedTitle, "language"))
     is_original: bool = False
     ordering: int = Field(default=0, ge=0, le=SMALLINT_MAX)
+
+
+class CatalogTranslation(BaseModel):
+    """A title's texts in one language (from TMDB)."""
+
+    title: str | None = _limited(default=None, chars=limits.TRANSLATION["title"])
+    overview: str | None = _limited(default=None, chars=limits.TRANSLATION["overview"])
+    tagline: str | None = _limited(default=None, chars=limits.TRANSLATION["tagline"])
+
+
+class CatalogTrailer(BaseModel):
+    key: str = Field(description="the YouTube video id")
+    name: str = _limited(default="", chars=limits.TRAILER_NAME)
+    language: str = ""
+    official: bool = False
+
+
+class CatalogProvider(BaseModel):
+    name: str = _limited(chars=limits.PROVIDER_NAME)
+    logo_path: str = ""
+
+
+class CatalogWatchProviders(BaseModel):
+    """Where to watch the title in Ukraine (TMDB's data by JustWatch), by kind of offer."""
+
+    link: str | None = None
+    flatrate: list[CatalogProvider] = _limited(default_factory=list, items=limits.PROVIDERS)
+    rent: list[CatalogProvider] = _limited(default_factory=list, items=limits.PROVIDERS)
+    buy: list[CatalogProvider] = _limited(default_factory=list, items=limits.PROVIDERS)
 
 
 def _text(name: str, description: str | None = None) -> Any:
@@ -117,7 +148,32 @@ class CatalogLine(BaseModel):
     writers: list[CatalogCredit] | None = _limited(default=None, items=limits.CREDITS["writers"])
     stars: list[CatalogCredit] | None = _limited(default=None, items=limits.CREDITS["stars"])
     akas: list[CatalogAka] | None = _limited(default=None, items=limits.AKAS)
-    source: str | None = Field(default=None, description="imdb_datasets, imdb_page, lake_import or admin")
+    # v2: TMDB's fields.
+    original_language: str | None = Field(default=None, max_length=limits.CODES["original_language"])
+    countries: list[str] | None = _limited(
+        default=None, items=limits.COUNTRIES, item_chars=limits.COUNTRY, description="ISO 3166-1 codes"
+    )
+    number_of_seasons: int | None = Field(default=None, ge=0, le=SMALLINT_MAX)
+    tmdb_id: int | None = Field(default=None, ge=1, le=INT_MAX)
+    poster_path: str | None = _text("poster_path", "TMDB image path: <image base><size><path>")
+    backdrop_path: str | None = _text("backdrop_path", "TMDB image path")
+    translations: dict[str, CatalogTranslation] | None = Field(
+        default=None, description='per language ("uk", "ru", "en"): title, overview, tagline'
+    )
+    regional_release_date: date | None = Field(default=None, description="release date in release_region")
+    age_rating: str | None = _text("age_rating", "age rating in release_region")
+    release_region: str | None = Field(
+        default=None, max_length=limits.CODES["release_region"], description="UA when TMDB has it, else US"
+    )
+    trailers: list[CatalogTrailer] | None = _limited(default=None, items=limits.TRAILERS)
+    watch_providers: CatalogWatchProviders | None = None
+    tmdb_vote_average: float | None = Field(default=None, ge=0, le=10)
+    tmdb_vote_count: int | None = Field(default=None, ge=0, le=INT_MAX)
+    tmdb_popularity: float | None = Field(default=None, ge=0)
+    tmdb_checked_at: datetime | None = None
+    source: str | None = Field(
+        default=None, description="imdb_datasets, imdb_page, lake_import, tmdb or admin"
+    )
     rescued_data: dict[str, Any] | None = Field(
         default=None, description="what a source sent that did not fit: unknown fields, wrong types"
     )
@@ -151,7 +207,7 @@ NOT_RESCUED = EXPORT_ONLY | {"field_sources"}
 
 
 def line_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a line, as written to `_schema/v1.json`."""
+    """The JSON Schema (draft 2020-12) of a line, as written to SCHEMA_PATH."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -31,6 +31,11 @@ RANGES: dict[str, tuple[float, float]] = {
     "rating": (0, 10),
     "votes": (0, 2_147_483_647),  # the column is a 32-bit integer on PostgreSQL
     "runtime_minutes": (1, 60_000),
+    "tmdb_vote_average": (0, 10),
+    "tmdb_vote_count": (0, 2_147_483_647),
+    "tmdb_popularity": (0, 1e9),
+    "number_of_seasons": (1, 32_767),
+    "tmdb_id": (1, 2_147_483_647),
 }
 
 
@@ -94,7 +99,51 @@ def record_oversize(record: Any) -> str | None:
     for aka in record.akas or ():
         if len(aka.name) > far * limits.AKA_NAME:
             return limits.oversize("akas.name", aka.name, limits.AKA_NAME)
+    for language, texts in (getattr(record, "translations", None) or {}).items():
+        for name, limit in limits.TRANSLATION.items():
+            reason = limits.oversize(f"translations.{language}.{name}", getattr(texts, name), limit)
+            if reason is not None:
+                return reason
     return None
+
+
+def _tmdb_fit(record: TitleRecord, changes: dict[str, Any], rescued: dict[str, Any]) -> None:
+    """TMDB's texts tidied and cut to their limits, its codes checked (see the module's rules)."""
+    for name, limit in limits.CODES.items():
+        value = text_clean(getattr(record, name))
+        if value is not None and len(value) > limit:
+            rescued[name] = {"value": value, "error": f"not a code: longer than {limit} characters"}
+            value = None
+        changes[name] = value
+    if record.countries is not None:
+        changes["countries"] = tuple(
+            dict.fromkeys(
+                code.strip().upper() for code in record.countries if len(code.strip()) == limits.COUNTRY
+            )
+        )
+    if record.translations is not None:
+        translations = {}
+        for language, texts in record.translations.items():
+            fitted = {name: _cut(getattr(texts, name), limit) for name, limit in limits.TRANSLATION.items()}
+            if any(fitted.values()) and len(language) <= limits.CODES["original_language"]:
+                translations[language.lower()] = texts.model_copy(update=fitted)
+        changes["translations"] = translations
+    if record.trailers is not None:
+        changes["trailers"] = tuple(
+            trailer.model_copy(update={"name": _cut(trailer.name, limits.TRAILER_NAME) or ""})
+            for trailer in record.trailers
+            if trailer.key.strip()
+        )
+    if record.watch_providers is not None:
+        offers = {
+            offer: tuple(
+                provider.model_copy(update={"name": _cut(provider.name, limits.PROVIDER_NAME) or ""})
+                for provider in getattr(record.watch_providers, offer)
+                if text_clean(provider.name)
+            )
+            for offer in ("flatrate", "rent", "buy")
+        }
+        changes["watch_providers"] = record.watch_providers.model_copy(update=offers)
 
 
 def record_clean(record: TitleRecord) -> TitleRecord:
@@ -152,4 +201,5 @@ def record_clean(record: TitleRecord) -> TitleRecord:
         changes["akas"] = tuple(
             _aka_fit(aka, name) for aka, name in ((aka, text_clean(aka.name)) for aka in record.akas) if name
         )
+    _tmdb_fit(record, changes, rescued)
     return record.model_copy(update={**changes, "rescued": rescued})

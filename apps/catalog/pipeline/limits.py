@@ -39,7 +39,17 @@ TEXT = {
     "certificate": _column(Title, "certificate"),
     "poster_url": _column(Title, "poster_url"),
     "source_url": _column(Title, "source_url"),
+    "poster_path": _column(Title, "poster_path"),
+    "backdrop_path": _column(Title, "backdrop_path"),
+    "age_rating": _column(Title, "age_rating"),
 }
+# Codes: one longer than its column is no code and becomes unknown.
+CODES = {name: _column(Title, name) for name in ("release_region", "original_language")}
+COUNTRY = 2  # ISO 3166-1 alpha-2
+# A translation's texts: its title and overview as long as the title's own, a tagline short.
+TRANSLATION = {"title": TEXT["primary_title"], "overview": TEXT["plot"], "tagline": 300}
+TRAILER_NAME = 200
+PROVIDER_NAME = 100
 TITLE_TYPE = _column(Title, "title_type")
 KEYWORD = 100
 GENRE = _column(Genre, "name")
@@ -53,6 +63,9 @@ GENRES = 30
 CREDITS = {"directors": 50, "writers": 50, "stars": 50}  # IMDb's anthologies have up to about 30 directors
 CHARACTERS = 10  # a credit's characters
 AKAS = 300  # IMDb lists up to about 250 for its most translated titles
+COUNTRIES = 30
+TRAILERS = 10
+PROVIDERS = 30  # per kind of offer; TMDB lists a dozen at most for a country
 
 RESCUED_FIELDS = 50
 RESCUED_VALUE_CHARS = 2000
@@ -61,6 +74,9 @@ RESCUED_VALUE_CHARS = 2000
 # so that it stays under apps.stream.services.EVENT_PAYLOAD_MAX_BYTES by construction.
 EVENT_PEOPLE = 10
 EVENT_GENRES = 10
+# A `movie` event's name in each site language (`titles`): IMDb's longest real titles are
+# about 200 characters, and feeds show two or three lines of it.
+EVENT_TITLE = 200
 
 
 def oversize(field: str, value: str | None, limit: int) -> str | None:

@@ -2,11 +2,20 @@
 
 Which value wins when sources disagree (per field, recorded in `Title.field_sources`):
 1. A missing incoming value never replaces a stored one.
-2. A source of higher rank wins: admin > imdb_page > imdb_datasets > lake_import.
+2. A source of higher rank wins: admin > imdb_page > imdb_datasets > lake_import > tmdb,
+   except on TMDB's own fields (TMDB_FIELDS: images, translations, trailers, providers,
+   its scores…), where tmdb ranks with imdb_page, below admin. So TMDB fills IMDb's
+   fields only where no IMDb source has (it sends plot and runtime only for titles that
+   lack them), and `rating`/`votes` stay IMDb's: TMDB's scores have fields of their own.
 3. Between equal ranks, the fresher record (`scraped_at`) wins.
-4. Ratings and vote counts are measurements: the fresher one wins whatever the source.
+4. Ratings, vote counts and TMDB's scores and popularity are measurements: the fresher
+   one wins whatever the source, but for tmdb on IMDb's `rating`/`votes`, which it does
+   not measure.
 Localized titles accumulate (keyed by region, language and name); genres, keywords and
-each credit role are replaced as a whole when the incoming list wins.
+each credit role are replaced as a whole when the incoming list wins, and so are TMDB's
+translations, trailers and providers, for which an empty value is news (a title left a
+streaming service), not a missing one. `tmdb_checked_at` is bookkeeping, not a value a
+source states: the later time is kept, without provenance.
 
 Concurrency: a batch first inserts the titles it lacks (ignoring ones another worker
 inserted meanwhile), then locks all its rows in id order (PostgreSQL; SQLite's write
@@ -26,6 +35,7 @@ from django.utils import timezone
 
 from apps.catalog.models import (
     CREDIT_ROLES,
+    TMDB_OWN_FIELDS,
     Credit,
     EnrichPending,
     Genre,
@@ -35,12 +45,22 @@ from apps.catalog.models import (
     Title,
 )
 from apps.catalog.pipeline.limits import rescued_bound
-from apps.catalog.search import search_text_build
+from apps.catalog.search import search_fold, search_text_build
 from apps.scraping.records import CreditRecord, TitleRecord
 from core.bulk import rows_delete, rows_insert, rows_insert_new, rows_update
 
-SOURCE_RANK = {Source.ADMIN: 4, Source.IMDB_PAGE: 3, Source.IMDB_DATASETS: 2, Source.LAKE_IMPORT: 1}
-MEASUREMENTS = frozenset({"rating", "votes"})
+SOURCE_RANK = {
+    Source.ADMIN: 4,
+    Source.IMDB_PAGE: 3,
+    Source.IMDB_DATASETS: 2,
+    Source.LAKE_IMPORT: 1,
+    Source.TMDB: 0,
+}
+TMDB_FIELDS = frozenset(TMDB_OWN_FIELDS)
+TMDB_OWN_RANK = SOURCE_RANK[Source.IMDB_PAGE]
+MEASUREMENTS = frozenset({"rating", "votes", "tmdb_vote_average", "tmdb_vote_count", "tmdb_popularity"})
+# Fields whose empty value replaces a stored one (see the rule above).
+EMPTY_IS_NEWS = frozenset({"translations", "trailers", "watch_providers"})
 SCALAR_FIELDS = (
     "title_type",
     "primary_title",
@@ -56,6 +76,7 @@ SCALAR_FIELDS = (
     "poster_url",
     "certificate",
     "keywords",
+    *sorted(TMDB_FIELDS),
 )
 AKA_COLUMNS = ["title", "name", "region", "language", "is_original", "ordering"]
 # A change to these moves a title between other titles' recommendations.
@@ -74,21 +95,36 @@ class MergeOutcome:
 
 
 def _stored_form(name: str, value: Any) -> Any:
-    if name == "rating" and value is not None:
+    if name in ("rating", "tmdb_vote_average") and value is not None:
         return Decimal(str(value)).quantize(Decimal("0.1"))
-    if name == "keywords":
+    if name in ("keywords", "countries"):
         return list(value)
+    if name == "translations":
+        return {
+            language: texts.model_dump(mode="json", exclude_none=True) for language, texts in value.items()
+        }
+    if name == "trailers":
+        return [trailer.model_dump(mode="json") for trailer in value]
+    if name == "watch_providers":
+        return {offer: listed for offer, listed in value.model_dump(mode="json").items() if listed}
     return value
+
+
+def _rank(name: str, source: str) -> int:
+    if source == Source.TMDB and name in TMDB_FIELDS:
+        return TMDB_OWN_RANK
+    return SOURCE_RANK.get(source, 0)
 
 
 def _wins(name: str, title: Title, source: str, seen_at: datetime) -> bool:
     stored = title.field_sources.get(name)
     if stored is None:
         return True
-    stored_rank, stored_at = SOURCE_RANK.get(stored[0], 0), datetime.fromisoformat(stored[1])
-    rank = SOURCE_RANK.get(source, 0)
+    stored_rank, stored_at = _rank(name, stored[0]), datetime.fromisoformat(stored[1])
+    rank = _rank(name, source)
     if rank != stored_rank:
-        return rank > stored_rank or (name in MEASUREMENTS and seen_at > stored_at)
+        measured = name in MEASUREMENTS and (source != Source.TMDB or name in TMDB_FIELDS)
+        return rank > stored_rank or (measured and seen_at > stored_at)
     return seen_at >= stored_at
 
 
@@ -146,9 +182,14 @@ class _Batch:
                 pending = EnrichPending.NEIGHBOURS
             return True
 
+        checked_at = record.tmdb_checked_at
+        if checked_at is not None and (title.tmdb_checked_at is None or checked_at > title.tmdb_checked_at):
+            title.tmdb_checked_at = checked_at
+            self.dirty_fields.add("tmdb_checked_at")
+            changed = True
         for name in SCALAR_FIELDS:
             value = getattr(record, name)
-            if _empty(value):
+            if value is None or (name not in EMPTY_IS_NEWS and _empty(value)):
                 continue
             value = _stored_form(name, value)
             if getattr(title, name) != value and take(name):
@@ -274,20 +315,20 @@ class _Batch:
         # Only new and renamed people are sent: most of a batch's people are stored already.
         rows_insert(
             Person,
-            ["imdb_id", "name"],
+            ["imdb_id", "name", "search_name"],
             sorted(
-                (imdb_id, name)
+                (imdb_id, name, search_fold(name))
                 for imdb_id, name in people.items()
                 if name and (imdb_id not in stored or stored[imdb_id][1] != name)
             ),
             conflict=["imdb_id"],
-            update=["name"],
+            update=["name", "search_name"],
         )
         rows_insert(
             Person,
-            ["imdb_id", "name"],
+            ["imdb_id", "name", "search_name"],
             sorted(
-                (imdb_id, imdb_id)
+                (imdb_id, imdb_id, imdb_id)
                 for imdb_id, name in people.items()
                 if not name and imdb_id not in person_ids
             ),

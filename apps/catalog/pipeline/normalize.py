@@ -130,6 +130,23 @@ def record_normalize(record: TitleRecord) -> TitleRecord:
     if record.akas is not None:
         changes["akas"] = _bounded("akas", _akas_normalize(record.akas), limits.AKAS, rescued)
 
+    for field, limit in (("countries", limits.COUNTRIES), ("trailers", limits.TRAILERS)):
+        items = getattr(record, field)
+        if items is not None:
+            changes[field] = _bounded(field, items, limit, rescued)
+    if record.watch_providers is not None:
+        changes["watch_providers"] = record.watch_providers.model_copy(
+            update={
+                offer: _bounded(
+                    f"watch_providers.{offer}",
+                    getattr(record.watch_providers, offer),
+                    limits.PROVIDERS,
+                    rescued,
+                )
+                for offer in ("flatrate", "rent", "buy")
+            }
+        )
+
     for field in ("poster_url", "source_url"):
         url = getattr(record, field)
         if url is not None and not url.startswith(("http://", "https://")):

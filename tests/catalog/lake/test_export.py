@@ -39,8 +39,8 @@ def test_export_writes_one_partition_per_scrape_date_with_schema_and_manifest(ca
     never_scraped = Title.objects.get(imdb_id="tt0000001").updated_at.astimezone(UTC).date()
     merged = Title.objects.get(imdb_id="tt0903747").scraped_at.astimezone(UTC).date()
     manifest = manifest_of(tmp_path)
-    assert manifest["schema_version"] == 1
-    assert manifest["schema_path"] == SCHEMA_PATH == "_schema/v1.json"
+    assert manifest["schema_version"] == 2
+    assert manifest["schema_path"] == SCHEMA_PATH == "_schema/v2.json"
     assert manifest["lines"] == 5
     by_path = {file["path"]: file["lines"] for file in manifest["files"]}
     assert by_path["scrape_date=2024-05-01/part-0000.jsonl.gz"] == 1  # The Green Mile: UTC dates
@@ -81,7 +81,10 @@ def test_export_writes_one_partition_per_scrape_date_with_schema_and_manifest(ca
     assert shawshank["decade_category"] == "1990s"
     assert "Prison" in shawshank["genre_categories"]
     assert shawshank["director_stats"] == {"total_movies": 2, "average_rating": 8.9}
-    assert shawshank["sentiment_analysis"] == {"plot_tone": "Hopeful", "keyword_score": 0.67}
+    assert shawshank["sentiment_analysis"] == {
+        "plot_tone": "Hopeful",
+        "keyword_score": 0.75,
+    }  # bond, hope, redemption; prison
     assert shawshank["recommendations"][0] == "tt0120689"  # same director, same genre
 
 
@@ -91,7 +94,7 @@ def test_every_line_follows_the_published_json_schema(catalog, tmp_path):
     schema = json.loads((tmp_path / SCHEMA_PATH).read_text())
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"] == SCHEMA_ID
-    assert "v1" in schema["$id"]
+    assert "v2" in schema["$id"]
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     lines = lines_of(tmp_path)

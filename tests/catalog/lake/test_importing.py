@@ -38,7 +38,7 @@ FOREIGN = [
             "page": "https://elsewhere.example/matrix",
             "recommendations": "none",
             "field_sources": "ours",
-            "source": "tmdb",
+            "source": "justwatch",
             "scraped_at": "2024-04-30T10:00:00",
         }
     ),
@@ -79,7 +79,7 @@ def test_import_rescues_unknown_fields_and_wrong_types_and_reports_broken_lines(
             "value": "many",
             "error": "Input should be a valid integer, unable to parse string as an integer",
         },
-        "source": {"value": "tmdb", "error": "unknown source"},
+        "source": {"value": "justwatch", "error": "unknown source"},
     }  # page, recommendations and field_sources are the site's own: dropped, not rescued
     assert Title.objects.get(imdb_id="tt0242653").start_year == 2003
     assert Title.objects.get(imdb_id="tt0234215").primary_title == "Reloaded"
@@ -117,7 +117,7 @@ def test_a_line_replays_field_by_field_from_the_sources_it_records():
                 "field_sources": {
                     "primary_title": ["imdb_page", "2024-05-01T00:00:00+00:00"],
                     "rating": ["imdb_datasets", "2024-05-03T00:00:00+00:00"],
-                    "plot": ["tmdb", "2024-05-02T00:00:00+00:00"],  # not ours: comes with the line
+                    "plot": ["justwatch", "2024-05-02T00:00:00+00:00"],  # not ours: comes with the line
                 },
             }
         )

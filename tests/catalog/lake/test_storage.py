@@ -32,7 +32,7 @@ def test_export_to_s3_and_import_from_it_into_an_emptied_database(catalog, tmp_p
 
     keys = s3_server.keys(s3_bucket)
     assert "lake/catalog/_manifest.json" in keys
-    assert "lake/catalog/_schema/v1.json" in keys
+    assert "lake/catalog/_schema/v2.json" in keys
     assert "lake/catalog/scrape_date=2024-05-01/part-0000.jsonl.gz" in keys
     assert sum(key.endswith(".jsonl.gz") for key in keys) == 5
     assert "exported 5 titles" in summary

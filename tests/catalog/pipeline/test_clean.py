@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.clean import record_clean, text_clean
+from apps.catalog.pipeline.validate import record_validate
 from apps.scraping.records import AkaRecord, CreditRecord, TitleRecord
 
 pytestmark = pytest.mark.embedded
@@ -84,3 +86,27 @@ def test_a_cleaned_rating_and_vote_count_are_in_range_or_rescued(rating, votes):
     assert record.rating is None or 0 <= record.rating <= 10
     assert record.votes is None or record.votes >= 0
     assert (record.rating is None) == ("rating" in record.rescued)
+
+
+def test_tmdb_texts_are_cut_to_their_limits_and_bad_codes_dropped():
+    record = record_validate(
+        {
+            "imdb_id": "tt0137523",
+            "release_region": "Ukraine",
+            "countries": ["us", "Germany", "DE"],
+            "translations": {
+                "uk": {"title": "  Бійцівський   клуб ", "tagline": "x" * 400},
+                "ru": {"overview": " "},
+            },
+        },
+        source="tmdb",
+    )
+
+    cleaned = record_clean(record)
+
+    assert cleaned.release_region is None
+    assert cleaned.rescued["release_region"]["value"] == "Ukraine"
+    assert cleaned.countries == ("US", "DE")
+    assert cleaned.translations["uk"].title == "Бійцівський клуб"
+    assert len(cleaned.translations["uk"].tagline) == limits.TRANSLATION["tagline"]
+    assert "ru" not in cleaned.translations  # nothing left in it

@@ -12,7 +12,8 @@ on how records were batched or in which order they came, and publishes exactly o
 - `recommendations` (`recommendations`): when a title's people, genres or year change,
   its recommendations and those of the titles sharing a person with it are recomputed;
   a title whose other fields changed (a new rating, a new title) keeps its
-  recommendations, which do not depend on them. When a bucket's top 20 changes (votes
+  recommendations, which do not depend on them (they weigh candidates by their rating
+  as it was when they were computed). When a bucket's top 20 changes (votes
   move daily), its titles are refreshed by `recommendations_buckets_refresh`, a daily
   task of its own, so that an import costs in proportion to what it changed.
 
@@ -23,7 +24,15 @@ its tuning constants), `payloads` (the `movie` event's data).
 
 from apps.catalog.pipeline.enrich.passes import ANALYZE_FROM, pending_enrich, recommendations_buckets_refresh
 from apps.catalog.pipeline.enrich.payloads import movie_payloads
-from apps.catalog.pipeline.enrich.rules import DERIVED, THEMES, plot_words, sentiment_of, themes_of
+from apps.catalog.pipeline.enrich.rules import (
+    DERIVED,
+    THEMES,
+    plot_words,
+    plots_of,
+    polarity_of,
+    sentiment_of,
+    themes_of,
+)
 
 __all__ = [
     "ANALYZE_FROM",
@@ -32,6 +41,8 @@ __all__ = [
     "movie_payloads",
     "pending_enrich",
     "plot_words",
+    "plots_of",
+    "polarity_of",
     "recommendations_buckets_refresh",
     "sentiment_of",
     "themes_of",

@@ -3,6 +3,16 @@
 A candidate is ranked by one integer (`rank`): its score above, its IMDb id's text order
 (`order_key`) below, so that ranking is a sort of plain integers and ties go to the
 lower id as text.
+
+Two facts decide whether and how high a title can be recommended at all:
+- its type's family (`TYPE_FAMILIES`): a title is only recommended titles of its own
+  family (a feature film gets feature and TV films, a series series, a video videos) and
+  a video game is never recommended to anything else;
+- its `quality` (`quality_of`): the rating weighted by votes (IMDb's Bayesian mean, toward
+  QUALITY_PRIOR with QUALITY_VOTES votes' weight), above QUALITY_FLOOR, in tenths.
+  Relevance is multiplied by it, so that among titles as close to the title, the better
+  liked and more widely seen come first (8.0 weighs four times 5.0). A title rated below
+  RECOMMENDABLE_FROM (2.0 with a handful of votes) has quality 0 and is never recommended.
 """
 
 from array import array
@@ -14,11 +24,32 @@ from typing import Any
 from django.db.models import Max
 
 from apps.catalog.decades import Decade
-from apps.catalog.models import Credit, Title
+from apps.catalog.models import Credit, Title, TitleType
+
+# Types recommended to one another; 0 (a type not listed) is never recommended.
+TYPE_FAMILIES = {
+    TitleType.MOVIE: 1,
+    TitleType.TV_MOVIE: 1,
+    TitleType.TV_SERIES: 2,
+    TitleType.TV_MINI_SERIES: 2,
+    TitleType.VIDEO: 3,
+    TitleType.SHORT: 4,
+    TitleType.TV_SHORT: 4,
+    TitleType.TV_SPECIAL: 5,
+    TitleType.TV_EPISODE: 6,
+    TitleType.TV_PILOT: 6,
+    TitleType.VIDEO_GAME: 7,
+}
+QUALITY_PRIOR = 5.0
+QUALITY_VOTES = 1000
+QUALITY_FLOOR = 4.0
+RECOMMENDABLE_FROM = 5.0
 
 ORDER_BITS = 40
 ORDER_MASK = (1 << ORDER_BITS) - 1
 SCORE_CEILING = 1 << 20
+# The columns a title's facts are read from (`Neighbourhood._fact_add`).
+TITLE_FACTS = ("pk", "imdb_id", "start_year", "title_type", "rating", "votes")
 _ID_DIGITS = 10
 
 
@@ -43,6 +74,16 @@ def rank(score: int, order: int) -> int:
     return (SCORE_CEILING - score) << ORDER_BITS | order
 
 
+def quality_of(rating: float | None, votes: int) -> int:
+    """How much a title of this rating and votes weighs as a recommendation (0: never one)."""
+    if rating is None:  # unrated: as good as the prior says
+        return round((QUALITY_PRIOR - QUALITY_FLOOR) * 10)
+    if rating < RECOMMENDABLE_FROM:
+        return 0
+    weighted = (votes * float(rating) + QUALITY_VOTES * QUALITY_PRIOR) / (votes + QUALITY_VOTES)
+    return round(max(0.0, weighted - QUALITY_FLOOR) * 10)
+
+
 def _zeros(typecode: str, size: int) -> array:
     return array(typecode, bytes(array(typecode).itemsize * size))
 
@@ -58,7 +99,8 @@ class Neighbourhood:
     """Titles' facts, titles' people and people's titles, read once per pass however many chunks use them.
 
     Facts are integers: each title's IMDb id order (`order_key`, 0 for no title), decade
-    (`Decade.index`, 0 for none) and genre combination (an index into `combo_genres`
+    (`Decade.index`, 0 for none), type family (`TYPE_FAMILIES`), quality (`quality_of`)
+    and genre combination (an index into `combo_genres`
     and `combo_masks`, one bit per genre). A pass over most of the catalog reads it whole
     into arrays, a few bytes a title and a credit;
     other passes look up what their chunks need, in dicts.
@@ -68,6 +110,8 @@ class Neighbourhood:
         self.order: _NotFound | array = _NotFound()
         self.decade: _NotFound | array = _NotFound()
         self.combo: _NotFound | array = _NotFound()
+        self.family: _NotFound | array = _NotFound()
+        self.quality: _NotFound | array = _NotFound()
         self.combo_genres: list[frozenset[str]] = [frozenset()]
         self.combo_masks: list[int] = [0]
         self._combos: dict[frozenset[str], int] = {frozenset(): 0}
@@ -90,10 +134,13 @@ class Neighbourhood:
             self.combo_masks.append(sum(1 << bits[name] for name in key))
         return self._combos[key]
 
-    def _fact_add(self, pk: int, imdb_id: str, start_year: int | None, genres: Iterable[str]) -> None:
+    def _fact_add(self, row: tuple[Any, ...], genres: Iterable[str]) -> None:
+        pk, imdb_id, start_year, title_type, rating, votes = row
         self.order[pk] = order_key(imdb_id)
         decade = Decade.of_year(start_year)
         self.decade[pk] = decade.index if decade else 0
+        self.family[pk] = TYPE_FAMILIES.get(title_type, 0)
+        self.quality[pk] = quality_of(rating, votes)
         self.combo[pk] = self._combo(genres)
 
     @staticmethod
@@ -115,12 +162,13 @@ class Neighbourhood:
         credited = self._packed_people[0]
         size = max(last, credited[-1] if credited else 0) + 1
         self.order, self.decade, self.combo = _zeros("q", size), _zeros("h", size), _zeros("l", size)
+        self.family, self.quality = _zeros("b", size), _zeros("l", size)
         genres = Title.genres.through.objects.order_by("title_id").values_list("title_id", "genre__name")
-        titles = Title.objects.order_by("pk").values_list("pk", "imdb_id", "start_year")
+        titles = Title.objects.order_by("pk").values_list(*TITLE_FACTS)
         merged = _grouped_beside(titles.iterator(chunk_size=20_000), genres.iterator(chunk_size=20_000))
-        for (pk, imdb_id, start_year), names in merged:
-            if pk < size:
-                self._fact_add(pk, imdb_id, start_year, names)
+        for row, names in merged:
+            if row[0] < size:
+                self._fact_add(row, names)
         self.preloaded = True
 
     @staticmethod
@@ -168,10 +216,8 @@ class Neighbourhood:
         missing = [pk for pk in title_ids if pk not in self.order]
         if missing:
             genres = _genres_of(missing)
-            for pk, imdb_id, start_year in (
-                Title.objects.filter(pk__any=missing).order_by().values_list("pk", "imdb_id", "start_year")
-            ):
-                self._fact_add(pk, imdb_id, start_year, genres[pk])
+            for row in Title.objects.filter(pk__any=missing).order_by().values_list(*TITLE_FACTS):
+                self._fact_add(row, genres[row[0]])
 
     def genres(self, title_id: int) -> frozenset[str]:
         return self.combo_genres[self.combo[title_id]]

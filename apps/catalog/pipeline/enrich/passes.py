@@ -10,6 +10,7 @@ written, flags cleared, the chunk's `movie` events published last).
 The tuning constants below pick how a pass reads, never what it computes.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -18,7 +19,8 @@ from django.db.models import Avg, Count
 
 from apps.catalog.decades import Decade
 from apps.catalog.events import movie_events_publish
-from apps.catalog.models import Credit, CreditRole, EnrichPending, RecommendationBucket, Title
+from apps.catalog.models import Credit, CreditRole, EnrichPending, LocalizedTitle, RecommendationBucket, Title
+from apps.catalog.names import DISPLAY_REGIONS, names_of
 from apps.catalog.pipeline.enrich.neighbourhood import Neighbourhood
 from apps.catalog.pipeline.enrich.payloads import movie_payloads
 from apps.catalog.pipeline.enrich.recommendations import (
@@ -28,7 +30,14 @@ from apps.catalog.pipeline.enrich.recommendations import (
     buckets_top_all,
     recommendations_of,
 )
-from apps.catalog.pipeline.enrich.rules import DERIVED, one_decimal, plot_words, sentiment_of, themes_of
+from apps.catalog.pipeline.enrich.rules import (
+    DERIVED,
+    one_decimal,
+    plot_words,
+    plots_of,
+    sentiment_of,
+    themes_of,
+)
 from core.bulk import rows_update, tables_analyze
 from core.collection import bulk_collection
 
@@ -41,7 +50,7 @@ BUCKETS_AT_ONCE_FROM = 50
 # From this many titles written, statistics are refreshed before they are read again.
 ANALYZE_FROM = 10_000
 
-FACTS = ("pk", "imdb_id", "start_year", "plot", "keywords", "enrich_pending")
+FACTS = ("pk", "imdb_id", "primary_title", "start_year", "plot", "translations", "keywords", "enrich_pending")
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -177,6 +186,7 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
         .values("pk", *DERIVED)
     }
     catalog.neighbourhood.facts_load(facts)
+    akas = _display_akas(list(facts))
     recommendations = recommendations_of(catalog.buckets, [pk for pk in facts if pk in catalog.recommend])
     rows, announce = [], {}
     for pk, row in facts.items():
@@ -187,17 +197,29 @@ def _chunk_enrich(catalog: _Catalog, chunk: Sequence[int]) -> dict[int, dict]:
             "genre_categories": themes_of(
                 genres=catalog.neighbourhood.genres(pk), keywords=row["keywords"], words=words
             ),
-            "sentiment_analysis": sentiment_of(words),
+            "sentiment_analysis": sentiment_of(plots_of(plot=row["plot"], translations=row["translations"])),
             "director_stats": catalog.stats_of(pk),
             "recommendations": recommendations[pk]
             if pk in recommendations
             else stored[pk]["recommendations"],
+            **names_of(primary=row["primary_title"], translations=row["translations"], akas=akas[pk]),
         }
         if row["enrich_pending"] != EnrichPending.NO or stored[pk] != values:
             rows.append([pk, *(values[name] for name in DERIVED), EnrichPending.NO])
             announce[pk] = values
     rows_update(Title, [*DERIVED, "enrich_pending"], rows)
     return dict(sorted(announce.items()))
+
+
+def _display_akas(title_ids: list[int]) -> dict[int, list[LocalizedTitle]]:
+    """The akas the titles' display names are chosen from (names.DISPLAY_REGIONS'), by title."""
+    akas: dict[int, list[LocalizedTitle]] = defaultdict(list)
+    regions = [region for region, _languages in DISPLAY_REGIONS.values()]
+    for aka in LocalizedTitle.objects.filter(title_id__any=title_ids, region__in=regions).only(
+        "title_id", "name", "region", "language", "ordering"
+    ):
+        akas[aka.title_id].append(aka)
+    return akas
 
 
 def _enrich(catalog: _Catalog, chunk_size: int) -> int:

@@ -10,9 +10,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from apps.catalog.events import MoviePayload
+from apps.catalog.images import tmdb_image_url
 from apps.catalog.models import Credit, CreditRole, Person, Title
+from apps.catalog.names import NAME_FIELDS
 from apps.catalog.pipeline import limits
 from apps.catalog.pipeline.enrich.rules import DERIVED
+
+EVENT_POSTER_SIZE = "w342"
 
 
 def movie_payloads(
@@ -23,7 +27,8 @@ def movie_payloads(
     `derived` holds the titles' derived fields when the caller has just computed them. An
     event stays under apps.stream.services.EVENT_PAYLOAD_MAX_BYTES whatever is stored: its
     text is cut to the limits (apps/catalog/pipeline/limits.py) and it names the first
-    EVENT_PEOPLE people of each role and EVENT_GENRES genres; at every limit, in four-byte
+    EVENT_PEOPLE people of each role and EVENT_GENRES genres, and its names in the site's
+    languages (`titles`, the names enrichment derives) are cut to EVENT_TITLE characters; at every limit, in four-byte
     characters, it comes to about 58 KB.
     """
     if not title_ids:
@@ -56,6 +61,8 @@ def movie_payloads(
         .values(
             "pk",
             "imdb_id",
+            "poster_path",
+            "poster_url",
             "primary_title",
             "title_type",
             "rating",
@@ -76,6 +83,7 @@ def movie_payloads(
             MoviePayload(
                 id=row["imdb_id"],
                 title=_event_text(row["primary_title"], limits.TEXT["primary_title"]),
+                titles=_event_titles(row),
                 title_type=row["title_type"] or None,
                 rating=float(rating) if rating is not None else None,
                 year=str(row["start_year"]) if row["start_year"] else None,
@@ -90,6 +98,7 @@ def movie_payloads(
                 director_stats=row["director_stats"] or None,
                 sentiment_analysis=row["sentiment_analysis"] or None,
                 recommendations=row["recommendations"],
+                poster=tmdb_image_url(row["poster_path"], EVENT_POSTER_SIZE) or row["poster_url"] or None,
             )
         )
     return payloads
@@ -106,6 +115,16 @@ def _event_text(value: str | None, limit: int) -> str | None:
         return None
     text = value[:limit]
     return text if text.isprintable() else _CONTROL.sub(" ", text)
+
+
+def _event_titles(row: Mapping) -> dict[str, str]:
+    """The names enrichment derived (or stored) per language; the primary title where none is."""
+    titles = {}
+    for language, field in NAME_FIELDS.items():
+        text = _event_text(row[field] or row["primary_title"], limits.EVENT_TITLE)
+        if text:
+            titles[language] = text
+    return titles
 
 
 def _event_names(names: list[str]) -> list[str]:

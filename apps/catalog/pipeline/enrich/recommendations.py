@@ -1,5 +1,11 @@
-"""Recommendations: up to 6 titles scored by shared people (2 each), shared genres (1 each)
-and the same decade (1), ties broken by IMDb id.
+"""Recommendations: up to 6 titles of the title's type family, by relevance times quality.
+
+Relevance: shared people (2 each), shared genres (1 each) and the same decade (1) for a
+title sharing a person; 1 + shared genres for one only from the title's buckets. Quality
+(`neighbourhood.quality_of`): the vote-weighted rating, so that popular, well-rated titles
+come first and poorly rated ones never. Ties are broken by IMDb id. Only titles of the
+title's type family are candidates (`neighbourhood.TYPE_FAMILIES`: a film gets films, a
+series series, never a video game).
 
 Candidates are the titles sharing a person plus the 20 most voted titles of each (decade,
 genre) bucket the title is in, so the cost per title stays bounded however large the
@@ -14,7 +20,7 @@ from django.db.models import QuerySet
 
 from apps.catalog.decades import FIRST_YEAR, LAST_YEAR, Decade
 from apps.catalog.models import Genre, Title
-from apps.catalog.pipeline.enrich.neighbourhood import Neighbourhood, imdb_id_of, rank
+from apps.catalog.pipeline.enrich.neighbourhood import SCORE_CEILING, Neighbourhood, imdb_id_of, rank
 
 RECOMMENDATIONS = 6
 BUCKET_SIZE = 20
@@ -74,7 +80,7 @@ class Buckets:
         self.near = near
         self.tops: dict[BucketKey, list[int]] = tops if tops is not None else {}
         self.complete = tops is not None
-        self._rankings: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._rankings: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
 
     def top(self, key: BucketKey) -> list[int]:
         if key not in self.tops and not self.complete:
@@ -83,10 +89,10 @@ class Buckets:
             )
         return self.tops.get(key, [])
 
-    def ranking(self, decade: int, combo: int) -> list[tuple[int, int]]:
-        """(rank, id) of the titles in the buckets of a title of this decade (`Decade.index`)
-        and genre combination that shares no one with them, best first."""
-        key = (decade, combo)
+    def ranking(self, decade: int, combo: int, family: int) -> list[tuple[int, int]]:
+        """(rank, id) of the titles in the buckets of a title of this decade (`Decade.index`),
+        genre combination and type family that shares no one with them, best first."""
+        key = (decade, combo, family)
         if key not in self._rankings:
             if len(self._rankings) >= RANKINGS_KEPT:
                 self._rankings.clear()
@@ -101,13 +107,14 @@ class Buckets:
             self._rankings[key] = sorted(
                 (
                     rank(
-                        1 + (mask & near.combo_masks[near.combo[candidate]]).bit_count(),
+                        (1 + (mask & near.combo_masks[near.combo[candidate]]).bit_count())
+                        * near.quality[candidate],
                         near.order[candidate],
                     ),
                     candidate,
                 )
                 for candidate in members
-                if near.order[candidate]
+                if near.order[candidate] and near.family[candidate] == family and near.quality[candidate]
             )
         return self._rankings[key]
 
@@ -116,8 +123,9 @@ def recommendations_of(buckets: Buckets, title_ids: Sequence[int]) -> dict[int, 
     """The recommendations of these titles.
 
     Co-credited candidates are scored one by one. Candidates only from the title's buckets
-    score 1 + shared genres, the same for every title of that decade and genres: they are
-    ranked once per (decade, genres) and only as many as could make the list are looked at.
+    score (1 + shared genres) × quality, the same for every title of that decade, genres
+    and type family: they are ranked once per (decade, genres, family) and only as many as
+    could make the list are looked at.
     """
     near = buckets.near
     near.people_load(title_ids)
@@ -131,21 +139,26 @@ def recommendations_of(buckets: Buckets, title_ids: Sequence[int]) -> dict[int, 
     if not near.preloaded:
         near.facts_load({*title_ids, *(candidate for pool in pools.values() for candidate in pool)})
     order, decades, combos, masks = near.order, near.decade, near.combo, near.combo_masks
+    families, qualities = near.family, near.quality
     result = {}
     for pk, pool in pools.items():
-        decade, combo = decades[pk], combos[pk]
+        decade, combo, family = decades[pk], combos[pk], families[pk]
         mask = masks[combo]
         ranks = []
+        if not family:  # a type no family takes in: nothing is like it
+            result[pk] = []
+            continue
         for candidate, shared in pool.items():
             candidate_order = order[candidate]
-            if candidate_order:  # 0: gone since the credits were read
+            # Order 0: gone since the credits were read.
+            if candidate_order and families[candidate] == family and qualities[candidate]:
                 score = 2 * shared + (mask & masks[combos[candidate]]).bit_count()
                 if decade and decades[candidate] == decade:
                     score += 1
-                ranks.append(rank(score, candidate_order))
+                ranks.append(rank(min(score * qualities[candidate], SCORE_CEILING - 1), candidate_order))
         if decade:
             taken = 0
-            for candidate_rank, candidate in buckets.ranking(decade, combo):
+            for candidate_rank, candidate in buckets.ranking(decade, combo, family):
                 if candidate != pk and candidate not in pool:
                     ranks.append(candidate_rank)
                     taken += 1

@@ -167,3 +167,19 @@ def test_the_bucket_refresh_reads_the_buckets_once_however_many_titles_it_refres
     assert windowed(queries) == 1
     assert events == 0  # the tops were already what the titles were recommended from
     assert RecommendationBucket.objects.get(genre="Drama").decade == "1990s"
+
+
+@pytest.mark.django_db
+def test_a_new_translation_is_stored_as_the_display_name_and_announced_with_it():
+    titles_ingest([drama(1234567, primary_title="Atlantis")], source="imdb_datasets")
+    last_event = Event.objects.order_by("-id").first().id
+    Title.objects.filter(imdb_id="tt1234567").update(
+        translations={"uk": {"title": "Атлантида"}}, enrich_pending=EnrichPending.TITLE
+    )
+
+    assert pending_enrich() == 1
+
+    stored = Title.objects.get(imdb_id="tt1234567")
+    assert (stored.name_uk, stored.name_ru, stored.name_en) == ("Атлантида", "Atlantis", "Atlantis")
+    event = Event.objects.get(id__gt=last_event)
+    assert event.payload["titles"] == {"uk": "Атлантида", "ru": "Atlantis", "en": "Atlantis"}
