@@ -21,7 +21,9 @@ would be; wrk cannot choose its source address and would load one process only.
 Each target gets a warm-up, a closed-loop phase (each connection sends its next request when
 answered: the top rate) and a paced phase at --paced-fraction of its own top rate, where the
 p99 is measured (closed-loop latency is only connections / throughput). Targets: every page's
-requests/s >= 50% of the baseline's, paced p99 < 100 ms at 200 connections, zero errors.
+requests/s >= 50% of the baseline's, paced p99 < 100 ms at 200 connections, zero errors. The
+baseline's own paced p99 is this machine's floor (nginx, Daphne and this load generator
+sharing its cores), printed beside the pages'.
 The machine is shared: figures are noisy.
 
 Prints one JSON document on stdout, then a one-line summary; progress goes to stderr.
@@ -284,7 +286,8 @@ def main() -> int:
         f"errors {results[name]['closed_loop']['errors'] + results[name]['paced']['errors']}"
         for name in PAGES
     )
-    print(f"bench/http: baseline {baseline}/s; {summary}")
+    floor = results["baseline"]["paced"]["p99_ms"]
+    print(f"bench/http: baseline {baseline}/s, paced p99 {floor} ms; {summary}")
     return 0
 
 

@@ -80,13 +80,13 @@ def https(site: Deployment, path: str = "/", **kwargs) -> requests.Response:
 
 
 def test_testssl_finds_no_problem_with_the_mozilla_intermediate_configuration(secure_site, tmp_path):
-    findings = testssl_findings(secure_site, tmp_path)
+    findings = scan_with_testssl(secure_site, tmp_path)
     # A check testssl could not make (its openssl timed out connecting on a busy machine) says
     # nothing about nginx; it is made again, and a connect problem that stays is a failure.
     for _ in range(2):
         if not any(CONNECT_PROBLEM in finding["finding"] for finding in findings):
             break
-        findings = testssl_findings(secure_site, tmp_path)
+        findings = scan_with_testssl(secure_site, tmp_path)
     by_id = {finding["id"]: finding for finding in findings}
     # Only TLS 1.2 and 1.3, as Mozilla's intermediate profile says.
     offered = {
@@ -106,7 +106,7 @@ def test_testssl_finds_no_problem_with_the_mozilla_intermediate_configuration(se
     assert problems == []
 
 
-def testssl_findings(site: Deployment, tmp_path: Path) -> list[dict]:
+def scan_with_testssl(site: Deployment, tmp_path: Path) -> list[dict]:
     testssl = tool_required("testssl", "testssl.sh")
     report = tmp_path / f"testssl-{uuid.uuid4().hex[:8]}.json"
     certificate = site.root / "etc/letsencrypt/live" / DOMAIN / "fullchain.pem"
