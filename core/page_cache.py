@@ -22,6 +22,8 @@ stream from the event id the page carries.
 """
 
 import asyncio
+import random
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -33,6 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_cache_control
 
 Scope = dict[str, Any]
@@ -41,19 +44,53 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 Asgi = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HIT_HEADER = (b"x-page-cache", b"hit")
+# A copy expires at a random moment in the last quarter of its s-maxage. Processes that
+# rendered a popular page together (a deploy, a burst) would otherwise all render it again
+# in the same instant, every s-maxage, and those renderings on a few cores held every
+# process's answers back: bench/http.py's city page had a paced p99 of 50-100 ms with them
+# in lockstep, 10 ms with no rendering at all.
+EXPIRY_SPREAD = 0.25
 # Hit hooks take the page's path (without a deployment prefix), the client's address and its
 # User-Agent, as Django's page-view middleware gets them.
 OnHit = Callable[..., Awaitable[None]]
 
 
+_INDENTATION = re.compile(rb"\n[ \t]+")
+_PREFORMATTED = re.compile(rb"<(pre|textarea)[\s>]", re.IGNORECASE)
+
+
+def indentation_stripped(html: bytes) -> bytes:
+    """`html` without the templates' indentation: the city page is 30% indentation, and every
+    byte of a shared page is sent thousands of times. The line breaks stay, so text that had
+    whitespace between two tags still has it; a page with preformatted text is left whole."""
+    if _PREFORMATTED.search(html):
+        return html
+    return _INDENTATION.sub(b"\n", html)
+
+
+def _strip_when_rendered(response: HttpResponse) -> None:
+    def strip(rendered: HttpResponse) -> None:
+        rendered.content = indentation_stripped(rendered.content)
+
+    if response.streaming:
+        return
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+        response.add_post_render_callback(strip)
+    else:
+        strip(response)
+
+
 def shared_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark an anonymous visitor's page as shareable for PAGE_CACHE_SECONDS.
+    """Mark an anonymous visitor's page as shareable for PAGE_CACHE_SECONDS, and send these
+    busy pages without their templates' indentation.
 
     Signed-in people's pages, and any response that sets a cookie, stay unmarked."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
+        if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+            _strip_when_rendered(response)
         seconds = settings.PAGE_CACHE_SECONDS
         if (
             seconds > 0
@@ -156,11 +193,14 @@ class _Recorder:
                 self.complete = not message.get("more_body", False)
         await self.send(message)
 
-    def page(self, now: float) -> _Page | None:
+    def page(self, now: float, spread: float) -> _Page | None:
+        """The response as kept, fresh for `seconds` shortened by `spread` (0 to 1) of
+        EXPIRY_SPREAD."""
         if not (self.seconds and self.complete):
             return None
+        lifetime = self.seconds * (1 - EXPIRY_SPREAD * spread)
         return _Page(
-            headers=self.headers, body=b"".join(self.chunks), expires=now + self.seconds, seconds=self.seconds
+            headers=self.headers, body=b"".join(self.chunks), expires=now + lifetime, seconds=self.seconds
         )
 
 
@@ -178,7 +218,8 @@ class PageCache:
     that one rendering instead of each rendering the page in Django's one thread.
 
     `on_hit` counts a page answered from memory, as Django's middleware counts the others;
-    `variant_cookies` name the cookies that choose between a page's shared variants."""
+    `variant_cookies` name the cookies that choose between a page's shared variants; `spread`
+    draws where in EXPIRY_SPREAD a new copy expires (0 to 1)."""
 
     def __init__(
         self,
@@ -187,8 +228,10 @@ class PageCache:
         on_hit: OnHit,
         variant_cookies: tuple[str, ...],
         clock: Callable[[], float] = time.monotonic,
+        spread: Callable[[], float] = random.random,
     ) -> None:
-        self.app, self.on_hit, self.variant_cookies, self.clock = app, on_hit, variant_cookies, clock
+        self.app, self.on_hit, self.variant_cookies = app, on_hit, variant_cookies
+        self.clock, self.spread = clock, spread
         self.pages: OrderedDict[tuple[str, ...], _Page] = OrderedDict()
         self.rendering: dict[tuple[str, ...], asyncio.Event] = {}
         self.size = 0  # bytes of the bodies kept
@@ -257,7 +300,7 @@ class PageCache:
         try:
             recorder = _Recorder(send, settings.PAGE_CACHE_MAX_BYTES)
             await self.app(scope, receive, recorder)
-            fresh = recorder.page(self.clock())
+            fresh = recorder.page(self.clock(), self.spread())
             self._drop(key)
             if fresh is not None:
                 self._keep(key, fresh)

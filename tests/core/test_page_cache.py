@@ -1,11 +1,15 @@
 """The page cache in front of Django: what a visitor gets from it, and what never comes from it."""
 
 import asyncio
+import random
+import re
+from html.parser import HTMLParser
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import override_settings
 
-from core.page_cache import PageCache
+from core.page_cache import PageCache, indentation_stripped
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 SHARED = [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"s-maxage=30")]
@@ -129,10 +133,37 @@ def test_only_pages_marked_shared_that_set_no_cookie_are_kept(headers):
 
 
 @override_settings(PAGE_CACHE_SECONDS=30)
+def test_processes_that_rendered_a_page_together_render_it_again_at_different_moments():
+    """12 processes (one cache each) keep the same page from the same instant: they must not
+    all render it again in one instant every 30 s, and none may serve a copy older than 30 s."""
+    now = [0.0]
+    draws = random.Random(17)
+    sites = [Site() for _ in range(12)]
+    caches = [_cache(site, clock=lambda: now[0], spread=draws.random) for site in sites]
+
+    async def every_second_for(seconds):
+        renderings_at = {}
+        for second in range(seconds + 1):
+            now[0] = float(second)
+            for site, cache in zip(sites, caches, strict=True):
+                before = site.renders
+                await _get(cache)
+                if site.renders > before:
+                    renderings_at[second] = renderings_at.get(second, 0) + 1
+        return renderings_at
+
+    renderings_at = _run(every_second_for(90))
+
+    assert renderings_at.pop(0) == 12  # the first visit renders everywhere
+    assert max(renderings_at.values()) <= 4
+    assert all(site.renders >= 4 for site in sites)  # again at least every 30 s: 0, ≤30, ≤60, ≤90
+
+
+@override_settings(PAGE_CACHE_SECONDS=30)
 def test_an_expired_page_is_rendered_again():
     now = [0.0]
     site = Site()
-    cache = _cache(site, clock=lambda: now[0])
+    cache = _cache(site, clock=lambda: now[0], spread=lambda: 0.0)
 
     async def visits():
         first = await _get(cache)
@@ -176,3 +207,37 @@ def test_pages_for_endless_queries_never_hold_more_memory_than_allowed():
     assert len(cache.pages) <= 3  # about 20 bytes each
     assert latest[1] is True  # the most recent page is still kept
     assert first[1] is False  # the oldest went first
+
+
+def _words(html: bytes) -> str:
+    """What a browser shows of `html`: its text, whitespace collapsed."""
+    parser = _TextOnly()
+    parser.feed(html.decode())
+    return " ".join("".join(parser.text).split())
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_shared_pages_are_sent_without_indentation_and_show_the_same_words(client):
+    page = client.get("/catalog/")
+    indented = render_to_string("catalog/index.html", page.context[0].flatten(), request=page.wsgi_request)
+
+    assert page.status_code == 200
+    assert re.search(rb"\n[ \t]", page.content) is None
+    assert len(page.content) < 0.9 * len(indented.encode())
+    assert _words(page.content) == _words(indented.encode())
+
+
+def test_preformatted_text_keeps_its_indentation():
+    report = b"<form>\n  <textarea name=note>\n    line one\n      line two</textarea>\n</form>"
+    meta = b"<p>\n    <span>1994</span>\n    <span>120 min</span>\n</p>"
+
+    assert indentation_stripped(report) == report
+    assert indentation_stripped(meta) == b"<p>\n<span>1994</span>\n<span>120 min</span>\n</p>"
