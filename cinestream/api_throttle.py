@@ -38,6 +38,7 @@ from apps.memberships.errors import ApiKeyInvalid
 from apps.memberships.models import ApiKey
 from apps.memberships.perks import perks_for
 from cinestream.env import rate_parse
+from core.redis_errors import REDIS_UNAVAILABLE
 
 logger = structlog.get_logger(__name__)
 
@@ -73,7 +74,7 @@ def writes_count(*, address: str, now: float | None = None, period: int | None =
                 # A little past the window, so that a clock a moment behind still finds the count.
                 count, _expiry = pipe.incr(key).expire(key, period + 5).execute()
             return int(count)
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             logger.warning("api_write_limit_unavailable", error=str(exc))
             return 1
     if cache.add(key, 1, timeout=period + 5):

@@ -23,6 +23,8 @@ from typing import Protocol
 import redis
 from django.db import IntegrityError, models, transaction
 
+from core.redis_errors import REDIS_UNAVAILABLE
+
 
 class CountingUnavailable(Exception):
     """Redis did not answer: the count was not taken (never acknowledged and dropped)."""
@@ -86,7 +88,7 @@ class RedisBatchCounter:
     def add(self, field: str, amount: int = 1) -> None:
         try:
             self.client.hincrby(self.live_key, field, amount)
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             raise CountingUnavailable(str(exc)) from exc
 
     def batches_take(self) -> list[CountBatch]:

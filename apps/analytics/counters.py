@@ -16,6 +16,7 @@ import redis
 from django.conf import settings
 
 from core.counting import BatchCounter, CountingUnavailable, batch_counter
+from core.redis_errors import REDIS_UNAVAILABLE
 
 VISITOR_SET_DAYS = 3  # today, and yesterday until its last flush
 
@@ -56,7 +57,7 @@ class RedisVisitorSet:
                 pipe.pfadd(self._key(day), visitor)
                 pipe.expire(self._key(day), timedelta(days=VISITOR_SET_DAYS))
                 pipe.execute()
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             raise CountingUnavailable(str(exc)) from exc
 
     def count(self, day: date) -> int:

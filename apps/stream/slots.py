@@ -19,10 +19,11 @@ import time
 from collections import Counter, defaultdict
 from typing import Protocol
 
-import redis
 import redis.asyncio as aioredis
 import structlog
 from django.conf import settings
+
+from core.redis_errors import REDIS_UNAVAILABLE
 
 logger = structlog.get_logger(__name__)
 
@@ -127,7 +128,7 @@ class RedisSlots:
             allowed = await self.acquire_script(
                 keys=[self._key(ip)], args=[time.time(), SLOT_TTL_SECONDS, self.cap, token]
             )
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._unreachable(exc)
             allowed = None
         finally:
@@ -165,7 +166,7 @@ class RedisSlots:
             return
         try:
             await self.client.zrem(self._key(ip), token)
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._unreachable(exc)
             self.unreleased.add(ip, token)
 
@@ -194,7 +195,7 @@ class RedisSlots:
                     pipe.zadd(self._key(ip), dict.fromkeys(tokens, expires_at))
                     pipe.expire(self._key(ip), SLOT_TTL_SECONDS)
                 await pipe.execute()
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             self._unreachable(exc)
             return
         for ip, tokens in unreleased.items():

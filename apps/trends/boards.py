@@ -10,6 +10,8 @@ import threading
 import redis
 from django.conf import settings
 
+from core.redis_errors import REDIS_UNAVAILABLE
+
 GLOBAL = "global"
 
 
@@ -40,7 +42,7 @@ class RedisBoards:
                 pipe.exists(self._key(board))
                 pipe.zrevrange(self._key(board), 0, count - 1, withscores=True)
                 exists, rows = pipe.execute()
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             raise BoardsUnavailable(str(exc)) from exc
         if not exists:
             return None
@@ -57,7 +59,7 @@ class RedisBoards:
                     pipe.zrem(self._key(board), *map(str, removed))
                 pipe.zremrangebyrank(self._key(board), 0, -size - 1)
                 pipe.execute()
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             raise BoardsUnavailable(str(exc)) from exc
 
     def replace(self, board: str, scores: dict[int, float]) -> None:
@@ -68,7 +70,7 @@ class RedisBoards:
                 if scores:
                     pipe.zadd(self._key(board), {str(title_id): score for title_id, score in scores.items()})
                 pipe.execute()
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             raise BoardsUnavailable(str(exc)) from exc
 
 

@@ -8,6 +8,7 @@ from django.test import override_settings
 from ninja import NinjaAPI
 from ninja.testing import TestClient
 
+from cinestream import api_throttle
 from cinestream.api_errors import handlers_install
 from tests.factories.catalog import TitleFactory
 
@@ -207,3 +208,18 @@ def test_pages_outside_the_api_send_no_cors_headers(client):
     reply = client.get("/catalog/", HTTP_ORIGIN="https://elsewhere.example")
 
     assert not reply.has_header("Access-Control-Allow-Origin")
+
+
+class _ClosedConnection:
+    """A Redis client whose connection redis-py closed after a read timed out: the next read
+    raises ValueError, not a RedisError."""
+
+    def pipeline(self, **_options):
+        raise ValueError("I/O operation on closed file.")
+
+
+@override_settings(REDIS_URL="redis://127.0.0.1:1/0")
+def test_a_write_is_let_through_when_redis_loses_its_connection(monkeypatch):
+    monkeypatch.setattr(api_throttle, "_redis", lambda _url: _ClosedConnection())
+
+    assert api_throttle.writes_count(address="203.0.113.7") == 1

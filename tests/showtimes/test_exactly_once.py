@@ -59,7 +59,13 @@ def test_simultaneous_requests_across_two_processes_start_exactly_one_run(
                 return reply.json()
 
             with ThreadPoolExecutor(max_workers=32) as pool:
-                answers = list(pool.map(ask, range(REQUESTS)))
+                try:
+                    answers = list(pool.map(ask, range(REQUESTS)))
+                except Exception as exc:  # with the servers' last words, which say why
+                    tails = "\n".join(
+                        f"--- {server.name}\n" + "\n".join(server.lines[-60:]) for server, _url in servers
+                    )
+                    raise AssertionError(f"{exc!r}\n{tails}") from exc
 
             assert sum(answer["is_queued"] for answer in answers) == 1
             eventually(lambda: Location.objects.get(slug="kyiv").status == Location.Status.READY, timeout=90)
