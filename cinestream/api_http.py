@@ -46,6 +46,10 @@ def _error_as_json(response: HttpResponse) -> HttpResponse:
     status = response.status_code
     response.content = json.dumps(error_body(status_code_name(status), status_message(status))).encode()
     response["Content-Type"] = "application/json; charset=utf-8"
+    # CommonMiddleware, further in, set the length of the HTML page: a client would wait for
+    # bytes that never come (a 404 said 12,002 for 225), or read the rest as the next reply.
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
     return response
 
 

@@ -38,6 +38,7 @@ from apps.memberships.errors import ApiKeyInvalid
 from apps.memberships.models import ApiKey
 from apps.memberships.perks import perks_for
 from cinestream.env import rate_parse
+from core.redis_clients import redis_client
 from core.redis_errors import REDIS_UNAVAILABLE
 
 logger = structlog.get_logger(__name__)
@@ -56,9 +57,7 @@ _redis_clients: dict[str, redis.Redis] = {}
 def _redis(url: str) -> redis.Redis:
     client = _redis_clients.get(url)
     if client is None:
-        client = _redis_clients[url] = redis.Redis.from_url(
-            url, socket_timeout=0.5, socket_connect_timeout=0.5
-        )
+        client = _redis_clients[url] = redis_client(url, timeout=0.5)
     return client
 
 

@@ -29,6 +29,7 @@ from cinestream.env import (
     env_rate,
     env_url,
 )
+from core.redis_clients import CONNECTION_OPTIONS as REDIS_CONNECTION_OPTIONS
 
 # --- Core --------------------------------------------------------------------
 
@@ -178,6 +179,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cinestream",
+            # A Redis that stops answering fails a read in 2 s instead of holding the thread.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2, **REDIS_CONNECTION_OPTIONS},
         }
     }
     CHANNEL_LAYERS = {
@@ -187,7 +190,13 @@ if REDIS_URL:
             "CONFIG": {
                 # Retry a command once on a dropped connection: after a Redis restart the
                 # pool's idle connections are dead, and the first command on one would fail.
-                "hosts": [{"address": REDIS_URL, "retry_on_error": [RedisConnectionError]}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "retry_on_error": [RedisConnectionError],
+                        **REDIS_CONNECTION_OPTIONS,
+                    }
+                ],
                 "prefix": "cinestream",
             },
         }

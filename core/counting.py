@@ -23,6 +23,7 @@ from typing import Protocol
 import redis
 from django.db import IntegrityError, models, transaction
 
+from core.redis_clients import redis_client
 from core.redis_errors import REDIS_UNAVAILABLE
 
 
@@ -81,7 +82,7 @@ class MemoryBatchCounter:
 class RedisBatchCounter:
     def __init__(self, url: str, *, prefix: str) -> None:
         # Short timeouts: a count waits for Redis at most this long before it is refused.
-        self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self.client = redis_client(url, timeout=1.0)
         self.live_key = f"{prefix}:live"
         self.batch_prefix = f"{prefix}:batch:"
 

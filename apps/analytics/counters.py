@@ -12,10 +12,10 @@ import threading
 from datetime import date, timedelta
 from typing import Protocol
 
-import redis
 from django.conf import settings
 
 from core.counting import BatchCounter, CountingUnavailable, batch_counter
+from core.redis_clients import redis_client
 from core.redis_errors import REDIS_UNAVAILABLE
 
 VISITOR_SET_DAYS = 3  # today, and yesterday until its last flush
@@ -45,7 +45,7 @@ class MemoryVisitorSet:
 
 class RedisVisitorSet:
     def __init__(self, url: str, *, prefix: str) -> None:
-        self.client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self.client = redis_client(url, timeout=1.0)
         self.prefix = prefix
 
     def _key(self, day: date) -> str:

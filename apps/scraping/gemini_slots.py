@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
-import redis
 import structlog
 from django.conf import settings
+
+from core.redis_clients import redis_client
+from core.redis_errors import REDIS_UNAVAILABLE
 
 logger = structlog.get_logger(__name__)
 
@@ -59,7 +61,7 @@ class RedisSlots:
         self.limit = limit
         self.lease_seconds = lease_seconds
         self.key = key
-        self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._client = redis_client(url, timeout=2)
         self._acquire = self._client.register_script(_ACQUIRE)
         self._fallback = MemorySlots(limit)
 
@@ -76,7 +78,7 @@ class RedisSlots:
         try:
             while not self.try_acquire(token):
                 time.sleep(POLL_SECONDS)
-        except redis.RedisError as exc:
+        except REDIS_UNAVAILABLE as exc:
             logger.warning("gemini_slots_redis_unreachable", error=str(exc))
             with self._fallback.hold():
                 yield
@@ -86,7 +88,7 @@ class RedisSlots:
         finally:
             try:
                 self.release(token)
-            except redis.RedisError as exc:  # the lease expires on its own
+            except REDIS_UNAVAILABLE as exc:  # the lease expires on its own
                 logger.warning("gemini_slots_release_failed", error=str(exc))
 
 

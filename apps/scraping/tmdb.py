@@ -21,7 +21,6 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from pydantic import BaseModel, ValidationError
-from redis.exceptions import RedisError
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -37,6 +36,7 @@ from apps.scraping.tmdb_records import (
     TmdbNowPlaying,
     TmdbNowPlayingPage,
 )
+from core.redis_errors import REDIS_UNAVAILABLE
 
 IMAGE_BASE_KEY = "tmdb:image-base"
 IMAGE_BASE_SECONDS = 24 * 60 * 60
@@ -193,7 +193,7 @@ class TmdbClient:
         if base is None:
             images = self.configuration().images
             base = images.secure_base_url or images.base_url or settings.TMDB_IMAGE_BASE_URL
-            with suppress(RedisError):  # asked again next run; readers use the usual base meanwhile
+            with suppress(*REDIS_UNAVAILABLE):  # asked again next run; readers use the usual base meanwhile
                 cache.set(IMAGE_BASE_KEY, base, IMAGE_BASE_SECONDS)
         return base
 
@@ -256,7 +256,7 @@ def _cached_base() -> str | None:
     # The cache is a convenience here: Redis restarting must not fail an import or a page.
     try:
         return cache.get(IMAGE_BASE_KEY)
-    except RedisError:
+    except REDIS_UNAVAILABLE:
         return None
 
 

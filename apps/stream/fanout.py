@@ -14,9 +14,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 import redis
-import redis.asyncio as aioredis
 import structlog
 from django.conf import settings
+
+from core.redis_clients import async_redis_client, redis_client
+from core.redis_errors import REDIS_UNAVAILABLE
 
 if TYPE_CHECKING:
     from apps.stream.models import Event
@@ -45,7 +47,7 @@ class RedisFanout:
     def __init__(self, url: str, channel: str) -> None:
         self.url = url
         self.channel = channel
-        self._client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self._client = redis_client(url, timeout=5)
 
     def announce(self, events: Sequence["Event"]) -> None:
         try:
@@ -53,14 +55,14 @@ class RedisFanout:
                 for event in events:
                     pipe.publish(self.channel, event_message(event))
                 pipe.execute()
-        except (redis.RedisError, OSError) as exc:
+        except REDIS_UNAVAILABLE as exc:
             # Stored already; every hub's poll will find it.
             logger.warning("stream_announce_failed", error=str(exc), events=len(events))
 
     async def listen(self, on_message: MessageHandler, on_connected: ConnectedHandler) -> None:
         delay = 0.1
         while True:
-            client = aioredis.Redis.from_url(self.url, socket_connect_timeout=5)
+            client = async_redis_client(self.url, connect_timeout=5)
             try:
                 async with client.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.channel)

@@ -23,6 +23,7 @@ import redis.asyncio as aioredis
 import structlog
 from django.conf import settings
 
+from core.redis_clients import CONNECTION_OPTIONS
 from core.redis_errors import REDIS_UNAVAILABLE
 
 logger = structlog.get_logger(__name__)
@@ -102,6 +103,7 @@ class RedisSlots:
             timeout=timeout,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
+            **CONNECTION_OPTIONS,
         )
         self.client = aioredis.Redis(connection_pool=pool)
         self.acquire_script = self.client.register_script(_ACQUIRE)

@@ -7,9 +7,9 @@ Redis in the embedded mode): readers then rank from the database (apps/trends/se
 
 import threading
 
-import redis
 from django.conf import settings
 
+from core.redis_clients import redis_client
 from core.redis_errors import REDIS_UNAVAILABLE
 
 GLOBAL = "global"
@@ -29,7 +29,7 @@ def city_board(slug: str) -> str:
 
 class RedisBoards:
     def __init__(self, url: str, *, prefix: str) -> None:
-        self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+        self.client = redis_client(url, timeout=0.5)
         self.prefix = f"{prefix}:board:"
 
     def _key(self, board: str) -> str:

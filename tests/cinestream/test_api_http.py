@@ -24,6 +24,12 @@ def _address() -> str:
 # --- Errors ------------------------------------------------------------------
 
 
+def _length_is_the_bodys(reply) -> bool:
+    """A client reads exactly Content-Length bytes: a longer one leaves it waiting for bytes
+    that never come, a shorter one makes the rest of the body the next reply's start."""
+    return int(reply["Content-Length"]) == len(reply.content)
+
+
 @pytest.mark.parametrize(
     "path", ["/api/nothing-here", "/api/v1/", "/api/v1/titles/tt0111161/nope", "/api/v2/titles"]
 )
@@ -34,6 +40,7 @@ def test_an_unknown_api_path_is_a_json_404(client, path):
     assert reply["Content-Type"].startswith("application/json")
     assert reply.json()["code"] == "not_found"
     assert reply.json()["message"]
+    assert _length_is_the_bodys(reply)
 
 
 def test_a_page_that_is_not_found_stays_html(client):
@@ -49,6 +56,7 @@ def test_a_method_a_path_does_not_take_is_a_json_405_naming_the_allowed_ones(cli
     assert reply.status_code == 405
     assert reply.json()["code"] == "method_not_allowed"
     assert reply["Allow"] == "GET"
+    assert _length_is_the_bodys(reply)
 
 
 def test_a_body_that_is_not_json_is_a_json_400_in_the_clients_language(client):
@@ -90,6 +98,25 @@ def test_a_server_error_is_json_without_a_traceback_even_in_debug():
     assert reply.json()["code"] == "server_error"
     assert "secret detail" not in reply.content.decode()
     assert "Traceback" not in reply.content.decode()
+
+
+def test_an_error_that_escapes_the_api_is_a_json_500_of_the_length_it_says(client, monkeypatch):
+    """A failure before the handler runs (the write limit's check) reaches Django's own 500."""
+
+    def failing(**_counter):
+        raise RuntimeError("secret detail of the failure")
+
+    monkeypatch.setattr(api_throttle, "writes_count", failing)
+    client.raise_request_exception = False
+
+    reply = client.post(
+        "/api/v1/movies/view", {"tmdb_id": 1}, content_type="application/json", REMOTE_ADDR=_address()
+    )
+
+    assert reply.status_code == 500
+    assert reply.json()["code"] == "server_error"
+    assert "secret detail" not in reply.content.decode()
+    assert _length_is_the_bodys(reply)
 
 
 # --- ETag / If-None-Match ----------------------------------------------------

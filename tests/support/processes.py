@@ -190,6 +190,27 @@ def clients_on_servers(
         for server, _url in servers:
             server.stop()
     if failures:
+        unfinished = "\n".join(line for server, _url in servers for line in requests_unfinished(server.lines))
         tails = "\n".join(f"--- {server.name}\n" + "\n".join(server.lines[-30:]) for server, _url in servers)
-        raise AssertionError("\n".join(failures) + "\n" + tails)
+        raise AssertionError(
+            "\n".join(failures)
+            + "\nrequests started, never finished:\n"
+            + (unfinished or "none")
+            + "\n"
+            + tails
+        )
     return sum(done)
+
+
+def requests_unfinished(lines: Sequence[str]) -> list[str]:
+    """The request_started lines of a server's log with no request_finished or _failed for their id."""
+    started: dict[str, str] = {}
+    for line in lines:
+        match = re.search(r"request_(started|finished|failed).*request_id=([0-9a-f-]+)", line)
+        if match is None:
+            continue
+        if match[1] == "started":
+            started[match[2]] = line
+        else:
+            started.pop(match[2], None)
+    return list(started.values())

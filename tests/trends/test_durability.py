@@ -30,10 +30,14 @@ def _post_views(url: str, count: int, body: bytes, accepted: list[int]) -> None:
     headers = {"Content-Type": "application/json"}
     done = 0
     try:
-        for _ in range(count):
-            connection.request("POST", "/api/movies/view", body, headers)
-            answer = connection.getresponse()
-            answer.read()
+        for number in range(1, count + 1):
+            try:
+                connection.request("POST", "/api/movies/view", body, headers)
+                answer = connection.getresponse()
+                answer.read()
+            except OSError as exc:
+                port = connection.sock.getsockname()[1] if connection.sock else None
+                raise OSError(f"request {number} of {count}, from port {port}: {exc!r}") from exc
             done += answer.status == 202
     finally:
         connection.close()
