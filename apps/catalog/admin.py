@@ -1,7 +1,6 @@
 """The catalog in the admin: titles with their credits and localized names, people, genres."""
 
 from django.contrib import admin
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.catalog.models import TMDB_OWN_FIELDS, Credit, Genre, LocalizedTitle, Person, Source, Title
 from apps.catalog.search import search_fold
 from apps.catalog.services import title_admin_saved
+from core.admin import HTTPS_URL_FIELDS
 
 # Where a title's values came from: written by the pipeline (and by save_model for an edit
 # here), so shown but never edited.
@@ -50,7 +50,7 @@ class TitleAdmin(admin.ModelAdmin):
     # Counting every title for "N total" is a full scan on a big catalog.
     show_full_result_count = False
     filter_horizontal = ("genres",)
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URL_FIELDS
     inlines = (CreditInline, LocalizedTitleInline)
     readonly_fields = (*TMDB_FIELDS, *PROVENANCE_FIELDS)
     fieldsets = (

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import HTTPS_URL_FIELDS
+
 from .models import ApiKey, Checkout, Payment, Plan, Subscription, WebhookEvent
 
 
@@ -40,6 +42,8 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from apps.showtimes.models import CityMovie, Location, Session, SessionReport, ShowtimesRun, Theater
 from apps.showtimes.services import session_reports_resolve
+from core.admin import HTTPS_URL_FIELDS
 
 
 @admin.register(Location)
@@ -33,6 +34,7 @@ class TheaterAdmin(admin.ModelAdmin):
     list_display = ["name", "location", "chain", "address", "last_verified_at"]
     list_filter = ["location", "chain"]
     search_fields = ["name", "address"]
+    formfield_overrides = HTTPS_URL_FIELDS
 
 
 class MatchedFilter(admin.SimpleListFilter):
@@ -72,6 +74,7 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["movie__name", "theater__name"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["movie", "theater"]
+    formfield_overrides = HTTPS_URL_FIELDS
 
 
 @admin.register(ShowtimesRun)

@@ -34,3 +34,15 @@ def test_admins_resolve_visitors_reports(admin_client, report):
     admin_client.post(url, {"action": "resolve", "_selected_action": [report.pk]})
 
     assert SessionReport.objects.get(pk=report.pk).resolved
+
+
+def test_a_cinemas_website_typed_without_a_scheme_is_saved_as_https(admin_client, kyiv):
+    theater = TheaterFactory(location=kyiv, name="Kinopalace")
+    url = reverse("admin:showtimes_theater_change", args=[theater.pk])
+    form = {"location": kyiv.pk, "name": theater.name, "chain": "", "address": theater.address}
+
+    reply = admin_client.post(url, {**form, "website": "kinopalace.kiev.ua", "latitude": "", "longitude": ""})
+
+    assert reply.status_code == 302
+    theater.refresh_from_db()
+    assert theater.website == "https://kinopalace.kiev.ua"
